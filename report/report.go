@@ -1,0 +1,119 @@
+// Package report holds the rouei report model (schema rouei.report/v1, see
+// ../shared/CONTRACT.md) and its writers. Everything in a Report is already
+// masked unless the scan ran with --reveal: writers print what they get.
+package report
+
+import (
+	"time"
+
+	"github.com/rouei/rouei/detectors"
+)
+
+// SchemaV1 is the JSON report schema identifier.
+const SchemaV1 = "rouei.report/v1"
+
+// Report is one scan's result.
+type Report struct {
+	Schema     string     `json:"schema"`
+	Tool       Tool       `json:"tool"`
+	StartedAt  time.Time  `json:"started_at"`
+	FinishedAt time.Time  `json:"finished_at"`
+	Targets    []string   `json:"targets"`
+	Stats      Stats      `json:"stats"`
+	Endpoints  []Endpoint `json:"endpoints"`
+	Files      []File     `json:"files"`
+	Findings   []Finding  `json:"findings"`
+	Errors     []Error    `json:"errors"`
+	Summary    Summary    `json:"summary"`
+	// Skipped lists what was deliberately not read (devices, FIFOs,
+	// symbolic links leading out of the target), with the reason
+	// (extension to the v1 schema).
+	Skipped []Skip `json:"skipped,omitempty"`
+}
+
+// Skip is one thing deliberately not read.
+type Skip struct {
+	Path   string `json:"path"`
+	Reason string `json:"reason"`
+}
+
+// Tool names the program that wrote the report.
+type Tool struct {
+	Name    string `json:"name"`
+	Version string `json:"version"`
+}
+
+// Stats counts what the scan read.
+type Stats struct {
+	Files    int   `json:"files"`
+	Bytes    int64 `json:"bytes"`
+	Archives int   `json:"archives"`
+	Skipped  int   `json:"skipped"`
+	Errors   int   `json:"errors"`
+}
+
+// Endpoint is the result of probing one FTP endpoint.
+type Endpoint struct {
+	Target         string       `json:"target"`
+	Reachable      bool         `json:"reachable"`
+	AnonymousLogin bool         `json:"anonymous_login"`
+	AnonymousWrite *bool        `json:"anonymous_write"`
+	TLS            bool         `json:"tls"`
+	Banner         string       `json:"banner,omitempty"`
+	ListedFiles    int          `json:"listed_files"`
+	FetchedFiles   int          `json:"fetched_files"`
+	Error          string       `json:"error"`
+	WritableHints  []string     `json:"writable_hints,omitempty"`
+	WriteCheck     []WriteCheck `json:"write_check,omitempty"`
+}
+
+// WriteCheck is one canary upload attempt (only with --ftp-write-check).
+type WriteCheck struct {
+	Dir      string `json:"dir"`
+	Canary   string `json:"canary"`
+	Uploaded bool   `json:"uploaded"`
+	Deleted  bool   `json:"deleted"`
+	Reply    string `json:"reply,omitempty"`
+}
+
+// File is the verdict on one file (or archive member) that has at least
+// one finding or error.
+type File struct {
+	Path           string             `json:"path"`
+	MediaType      string             `json:"media_type,omitempty"`
+	Encoding       string             `json:"encoding,omitempty"`
+	Classification string             `json:"classification"`
+	Severity       detectors.Severity `json:"severity"`
+	Persons        int                `json:"persons"`
+	Findings       int                `json:"findings"`
+	Dummy          bool               `json:"dummy"`
+	Reason         string             `json:"reason,omitempty"` // one-line explanation of the verdict (extension)
+	Categories     map[string]int     `json:"categories,omitempty"`
+}
+
+// Finding is one masked piece of personal data.
+type Finding struct {
+	Fingerprint string             `json:"fingerprint"`
+	Path        string             `json:"path"`
+	Line        int                `json:"line"`
+	Offset      int64              `json:"offset,omitempty"` // byte offset of the string in a binary file (extension)
+	Detector    string             `json:"detector"`
+	Category    string             `json:"category"`
+	Severity    detectors.Severity `json:"severity"`
+	Confidence  float64            `json:"confidence"`
+	Evidence    string             `json:"evidence"`
+	Baselined   bool               `json:"baselined"`
+}
+
+// Error is something that could not be scanned completely.
+type Error struct {
+	Path  string `json:"path"`
+	Error string `json:"error"`
+}
+
+// Summary is the whole scan's verdict.
+type Summary struct {
+	BySeverity  map[string]int     `json:"by_severity"`
+	Persons     int                `json:"persons"`
+	MaxSeverity detectors.Severity `json:"max_severity"`
+}
