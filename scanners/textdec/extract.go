@@ -1,0 +1,719 @@
+package textdec
+
+import (
+	"math"
+	"strings"
+	"sync"
+	"unicode/utf8"
+
+	"golang.org/x/text/encoding/japanese"
+)
+
+// MaxRunBytes caps the decoded length of one extracted string; longer runs
+// are emitted in pieces of at most this many bytes.
+const MaxRunBytes = 4 << 10
+
+// writeSlice is how much input Write scans before draining finished runs, so
+// that memory stays bounded however large a single Write is.
+const writeSlice = 64 << 10
+
+// Extractor finds printable strings in binary data, like strings(1) but for
+// Japanese data: it looks at once for runs of UTF-8 (Japanese included),
+// CP932 (Shift_JIS double-byte characters, half-width katakana and ASCII) and
+// UTF-16LE (ASCII and Japanese code units), and passes each run of at least
+// minRunes characters, decoded to UTF-8, to the emit callback with the byte
+// offsets of its first byte and just past its last byte in the input stream.
+//
+// Input is fed with Write (an Extractor is an io.Writer, so io.Copy works)
+// and finished with Flush; runs that span Write calls come out whole. Runs
+// longer than MaxRunBytes are split. Bytes that decode as valid multi-byte
+// UTF-8 are taken as UTF-8, else as CP932; an ASCII run is reported once.
+// CP932-looking runs that are only the shadow of an emitted UTF-16 string
+// are dropped. Runs are not necessarily emitted in offset order. The text
+// passed to emit is only valid during the call.
+//
+// An Extractor is not safe for concurrent use.
+type Extractor struct {
+	min  int
+	emit func(start, end int64, text []byte)
+	off  int64 // stream offset of the next byte Write receives
+
+	// Byte-oriented scanner: ASCII, UTF-8 and CP932.
+	pend  [8]byte // incomplete character carried from the previous Write
+	npend int
+	br    byteRun
+
+	// UTF-16LE scanners, one for each alignment (offset parity).
+	lanes   [2]u16Run
+	last    byte // last byte of the previous Write
+	hasLast bool
+
+	queue  []queued // finished byte runs waiting for UTF-16 de-duplication
+	covers []span   // byte ranges of emitted UTF-16 runs
+	text   []byte   // decoding buffer
+}
+
+// byteRun is the run the byte-oriented scanner is in. Its raw bytes are
+// decoded only when it ends: carry holds those from earlier input slices,
+// seg is where its part of the current slice begins.
+type byteRun struct {
+	start, end int64
+	chars      int
+	dlen       int  // decoded length in bytes
+	weak       bool // holds CP932 characters or half-width katakana
+	mode       uint8
+	carry      []byte
+	seg        int
+}
+
+// u16Run is the run a UTF-16LE lane is in; raw bytes as for byteRun.
+type u16Run struct {
+	start, end int64
+	chars      int
+	dlen       int
+	anchors    int // ASCII, kana and full-width code units
+	loZero     int // code units whose low byte is 0
+	carry      []byte
+	seg        int
+}
+
+type queued struct {
+	span
+	weak bool
+	text []byte
+}
+
+type span struct{ start, end int64 }
+
+const (
+	modeASCII = iota
+	modeUTF8
+	modeSJIS
+)
+
+// NewExtractor returns an Extractor that calls emit for every run of at
+// least minRunes printable characters (minRunes < 1 is taken as 1).
+func NewExtractor(minRunes int, emit func(start, end int64, text []byte)) *Extractor {
+	if minRunes < 1 {
+		minRunes = 1
+	}
+	initSJIS()
+	initKanji()
+	return &Extractor{min: minRunes, emit: emit}
+}
+
+// Write scans p as the continuation of the stream. It never fails.
+func (e *Extractor) Write(p []byte) (int, error) {
+	n := len(p)
+	for len(p) > 0 {
+		k := min(len(p), writeSlice)
+		e.write(p[:k])
+		p = p[k:]
+		e.drain(false)
+	}
+	return n, nil
+}
+
+func (e *Extractor) write(p []byte) {
+	base := e.off
+	e.scanU16(p, base)
+	e.off += int64(len(p))
+
+	q := p
+	for e.npend > 0 && len(q) > 0 {
+		k := copy(e.pend[e.npend:], q)
+		buf := e.pend[:e.npend+k]
+		c := e.scanBytes(buf, base-int64(e.npend), false)
+		if c >= e.npend {
+			q = q[c-e.npend:]
+			e.npend = 0
+			break
+		}
+		// Still incomplete: keep buf[c:] (all of q was used).
+		e.npend = copy(e.pend[:], buf[c:])
+		q = q[k:]
+		base += int64(k)
+	}
+	if e.npend == 0 {
+		start := e.off - int64(len(q))
+		c := e.scanBytes(q, start, false)
+		e.npend = copy(e.pend[:], q[c:])
+	}
+}
+
+// Flush ends the stream: it emits every pending run. The Extractor may be
+// reused afterwards; offsets continue from the bytes already written.
+func (e *Extractor) Flush() {
+	if e.npend > 0 {
+		buf := e.pend[:e.npend]
+		e.npend = 0
+		e.scanBytes(buf, e.off-int64(len(buf)), true)
+	}
+	e.endByteRun(nil, 0)
+	e.endLane(0, nil, 0)
+	e.endLane(1, nil, 0)
+	e.hasLast = false
+	e.drain(true)
+	e.covers = e.covers[:0]
+}
+
+// scanBytes runs the byte-oriented scanner over p, whose first byte is at
+// stream offset base. It returns how many bytes it consumed; the rest is an
+// incomplete character (only when !final).
+func (e *Extractor) scanBytes(p []byte, base int64, final bool) int {
+	r := &e.br
+	i := 0
+	for i < len(p) {
+		b := p[i]
+		size, dlen, mode := 1, 1, uint8(modeASCII)
+		if b < utf8.RuneSelf {
+			if (b < 0x20 && b != '\t') || b == 0x7F {
+				if r.chars > 0 {
+					e.endByteRun(p, i)
+				}
+				i++
+				continue
+			}
+			// Fast path: a stretch of printable ASCII that fits the run.
+			k := i + 1
+			for k < len(p) && asciiPrint[p[k]] {
+				k++
+			}
+			if r.dlen+k-i <= MaxRunBytes {
+				if r.chars == 0 {
+					r.start = base + int64(i)
+					r.seg = i
+				}
+				r.chars += k - i
+				r.dlen += k - i
+				i = k
+				r.end = base + int64(i)
+				continue
+			}
+		} else {
+			if !final && len(p)-i < 3 {
+				break
+			}
+			size, dlen, mode = decodeHigh(p[i:], r.mode)
+			if size == 0 {
+				// A UTF-8 or CP932 run ends here; the byte may start a
+				// run of the other kind.
+				retry := r.chars > 0 && r.mode != modeASCII
+				if r.chars > 0 {
+					e.endByteRun(p, i)
+				}
+				if !retry {
+					i++
+				}
+				continue
+			}
+		}
+		if r.chars > 0 && r.dlen+dlen > MaxRunBytes {
+			e.endByteRun(p, i)
+		}
+		if r.chars == 0 {
+			r.start = base + int64(i)
+			r.seg = i
+		}
+		if mode != modeASCII {
+			r.mode = mode
+			r.weak = r.weak || mode == modeSJIS
+		}
+		r.chars++
+		r.dlen += dlen
+		i += size
+		r.end = base + int64(i)
+	}
+	if r.chars > 0 {
+		r.carry = append(r.carry, p[r.seg:i]...)
+		r.seg = 0
+	}
+	return i
+}
+
+// decodeHigh measures the character starting with a byte >= 0x80 in mode.
+// It returns its size, its decoded length and the mode it belongs to; size
+// 0 when no acceptable character starts there.
+func decodeHigh(p []byte, mode uint8) (size, dlen int, m uint8) {
+	b := p[0]
+	if mode != modeSJIS {
+		if b >= 0xC2 && b <= 0xF4 && len(p) > 1 && p[1]&0xC0 == 0x80 {
+			if r, size := utf8.DecodeRune(p); size > 1 && printableJP(r) {
+				return size, size, modeUTF8
+			}
+		}
+		if mode == modeUTF8 {
+			return 0, 0, mode
+		}
+	}
+	if b >= 0xA1 && b <= 0xDF {
+		return 1, 3, modeSJIS
+	}
+	if len(p) >= 2 {
+		if r := sjisPair(b, p[1]); r != 0 {
+			return 2, utf8.RuneLen(r), modeSJIS
+		}
+	}
+	return 0, 0, mode
+}
+
+// endByteRun ends the byte run at p[i] and queues it if long enough.
+func (e *Extractor) endByteRun(p []byte, i int) {
+	r := &e.br
+	if r.chars >= e.min {
+		raw := r.carry
+		if p != nil {
+			if len(raw) == 0 {
+				raw = p[r.seg:i]
+			} else {
+				raw = append(raw, p[r.seg:i]...)
+			}
+		}
+		switch {
+		case !r.weak:
+			e.enqueue(r.start, r.end, false, raw) // ASCII and checked UTF-8
+		case plausibleSJIS(raw):
+			e.text = decodeSJIS(e.text[:0], raw)
+			e.enqueue(r.start, r.end, true, e.text)
+		default:
+			// Implausible CP932: random bytes. Keep its ASCII strings.
+			e.asciiRuns(r.start, raw)
+		}
+	}
+	r.carry = r.carry[:0]
+	r.chars = 0
+	r.dlen = 0
+	r.weak = false
+	r.mode = modeASCII
+}
+
+// decodeSJIS appends the CP932 run raw, as accepted by the scanner, to dst.
+func decodeSJIS(dst, raw []byte) []byte {
+	for i := 0; i < len(raw); {
+		b := raw[i]
+		switch {
+		case b < utf8.RuneSelf:
+			dst = append(dst, b)
+			i++
+		case b >= 0xA1 && b <= 0xDF:
+			dst = utf8.AppendRune(dst, rune(b)+(0xFF61-0xA1))
+			i++
+		case i+1 < len(raw):
+			if r := sjisPair(b, raw[i+1]); r != 0 {
+				dst = utf8.AppendRune(dst, r)
+			} else {
+				dst = append(dst, "\uFFFD"...) // not reached: the scanner checked it
+			}
+			i += 2
+		default:
+			i++
+		}
+	}
+	return dst
+}
+
+func (e *Extractor) enqueue(start, end int64, weak bool, text []byte) {
+	e.queue = append(e.queue, queued{
+		span: span{start, end},
+		weak: weak,
+		text: append([]byte(nil), text...),
+	})
+}
+
+// asciiRuns queues the ASCII runs of at least e.min characters in raw, a
+// CP932 run starting at stream offset start.
+func (e *Extractor) asciiRuns(start int64, raw []byte) {
+	from := -1
+	for i := 0; i <= len(raw); {
+		if i < len(raw) && raw[i] < utf8.RuneSelf {
+			if from < 0 {
+				from = i
+			}
+			i++
+			continue
+		}
+		if from >= 0 && i-from >= e.min {
+			e.enqueue(start+int64(from), start+int64(i), true, raw[from:i])
+		}
+		from = -1
+		if i < len(raw) && (raw[i] < 0xA1 || raw[i] > 0xDF) {
+			i += 2 // a double-byte character
+		} else {
+			i++
+		}
+	}
+}
+
+// asciiPrint marks printable ASCII and tab.
+var asciiPrint = func() (t [256]bool) {
+	for b := 0x20; b < 0x7F; b++ {
+		t[b] = true
+	}
+	t['\t'] = true
+	return t
+}()
+
+// Character classes for plausibleSJIS.
+const (
+	clSep    = iota // ASCII space and common punctuation, start of run
+	clSepBad        // other ASCII punctuation
+	clDigit
+	clLetter
+	clHalf  // half-width katakana
+	clWide  // full-width Japanese
+	clOther // unlikely characters
+)
+
+var asciiClass = func() (t [128]uint8) {
+	for b := range t {
+		switch {
+		case b >= '0' && b <= '9':
+			t[b] = clDigit
+		case b >= 'A' && b <= 'Z', b >= 'a' && b <= 'z':
+			t[b] = clLetter
+		case strings.IndexByte(" \t,-./:()_@", byte(b)) >= 0:
+			t[b] = clSep
+		default:
+			t[b] = clSepBad
+		}
+	}
+	return t
+}()
+
+// plausibleSJIS reports whether raw, a run of CP932 as the scanner accepts
+// it, looks like Japanese rather than random bytes. Random bytes read as
+// CP932 give short mixes of half-width katakana, ASCII letters and rare
+// kanji; text has homogeneous stretches. It counts unlikely characters
+// (level-2 and extension kanji, rare symbols, ASCII punctuation prose seldom
+// uses, stray voiced marks) and switches between ASCII letters, half-width
+// katakana and full-width Japanese without a separator, and wants both to
+// be rare and at least two likely Japanese characters.
+func plausibleSJIS(raw []byte) bool {
+	var chars, bad, good, switches int
+	prev := uint8(clSep)
+	for i := 0; i < len(raw); {
+		b := raw[i]
+		chars++
+		cl := uint8(clOther)
+		switch {
+		case b < utf8.RuneSelf:
+			i++
+			cl = asciiClass[b]
+			if cl == clSepBad {
+				bad++
+				cl = clSep
+			}
+		case b >= 0xA1 && b <= 0xDF:
+			i++
+			switch {
+			case b >= 0xA6 && b <= 0xDD: // half-width katakana letters
+				cl = clHalf
+				good++
+			case (b == 0xDE || b == 0xDF) && prev == clHalf: // voiced marks
+				cl = clHalf
+				good++
+			default:
+				bad++
+			}
+		default:
+			var r rune
+			if i+1 < len(raw) {
+				r = sjisPair(b, raw[i+1])
+			}
+			i += 2
+			switch {
+			case r >= 0x3041 && r <= 0x30FE, r >= 0x3000 && r <= 0x301F, r >= 0xFF01 && r <= 0xFF5E:
+				cl = clWide
+				good++
+			case r >= 0x4E00 && r <= 0x9FFF && hasBit(&level1Set, r):
+				cl = clWide
+				good++
+			default:
+				bad++
+			}
+		}
+		if prev != cl && prev != clSep && cl != clSep &&
+			!(prev == clDigit && cl == clWide) && !(prev == clWide && cl == clDigit) {
+			switches++
+		}
+		prev = cl
+	}
+	return good >= 2 && bad*5 <= chars && switches*6 <= chars
+}
+
+// scanU16 runs both UTF-16LE lanes over p, whose first byte is at offset base.
+func (e *Extractor) scanU16(p []byte, base int64) {
+	if len(p) == 0 {
+		return
+	}
+	for q := range 2 {
+		r := &e.lanes[q]
+		j := int((int64(q) - base%2 + 2) % 2)
+		if j == 1 && e.hasLast {
+			// The code unit straddling the previous Write.
+			u := uint16(e.last) | uint16(p[0])<<8
+			if e.unit(q, u, base-1, nil, 0) {
+				r.carry = append(r.carry, e.last, p[0])
+			}
+		}
+		r.seg = j
+		for ; j+1 < len(p); j += 2 {
+			switch u16Hi[p[j+1]] {
+			case u16Never:
+				// Fast path: outside a run, skip code units that cannot
+				// start one.
+				if r.chars == 0 {
+					continue
+				}
+			case u16Ideograph:
+				// Fast path: a CJK ideograph extending a run.
+				if r.chars > 0 && r.dlen+3 <= MaxRunBytes {
+					r.chars++
+					r.dlen += 3
+					if p[j] == 0 {
+						r.loZero++
+					}
+					r.end = base + int64(j) + 2
+					continue
+				}
+			}
+			e.unit(q, uint16(p[j])|uint16(p[j+1])<<8, base+int64(j), p, j)
+		}
+		if r.chars > 0 {
+			r.carry = append(r.carry, p[r.seg:j]...)
+		}
+	}
+	e.last = p[len(p)-1]
+	e.hasLast = true
+}
+
+// unit feeds lane q the code unit u at stream offset off, which is p[j:j+2]
+// (p is nil for a unit straddling two Writes). It reports whether u joined
+// a run.
+func (e *Extractor) unit(q int, u uint16, off int64, p []byte, j int) bool {
+	ok, anchor := u16Class(u)
+	r := &e.lanes[q]
+	if !ok {
+		if r.chars > 0 {
+			e.endLane(q, p, j)
+		}
+		return false
+	}
+	dlen := 3
+	if u < 0x80 {
+		dlen = 1
+	}
+	if r.chars > 0 && r.dlen+dlen > MaxRunBytes {
+		e.endLane(q, p, j)
+	}
+	if r.chars == 0 {
+		r.start = off
+		r.seg = j
+	}
+	r.chars++
+	r.dlen += dlen
+	if anchor {
+		r.anchors++
+	}
+	if u&0xFF == 0 && u != 0x3000 {
+		r.loZero++
+	}
+	r.end = off + 2
+	return true
+}
+
+// endLane ends the run of lane q at p[j] and emits it if it looks like text.
+func (e *Extractor) endLane(q int, p []byte, j int) {
+	r := &e.lanes[q]
+	if r.chars >= e.min && r.anchors >= min(2, r.chars) && r.loZero*2 <= r.chars {
+		raw := r.carry
+		if p != nil {
+			raw = append(raw, p[r.seg:j]...)
+		}
+		e.text = e.text[:0]
+		for k := 0; k+1 < len(raw); k += 2 {
+			e.text = utf8.AppendRune(e.text, rune(raw[k])|rune(raw[k+1])<<8)
+		}
+		e.emit(r.start, r.end, e.text)
+		e.covers = append(e.covers, span{r.start, r.end})
+	}
+	r.carry = r.carry[:0]
+	r.chars = 0
+	r.dlen = 0
+	r.anchors = 0
+	r.loZero = 0
+}
+
+// u16Hi classifies code units by their high byte for the fast paths.
+var u16Hi = func() (t [256]uint8) {
+	for h := range t {
+		switch {
+		case h >= 0x4E && h <= 0x9F:
+			t[h] = u16Ideograph
+		case h == 0x00 || h == 0x30 || h == 0xFF:
+			t[h] = u16Check
+		default:
+			t[h] = u16Never
+		}
+	}
+	return t
+}()
+
+const (
+	u16Never     = iota // no accepted code unit has this high byte
+	u16Ideograph        // all are CJK ideographs
+	u16Check            // some are accepted
+)
+
+// u16Class reports whether u is a printable ASCII or Japanese code unit and
+// whether it is an anchor (not a CJK ideograph, which random bytes often are).
+func u16Class(u uint16) (ok, anchor bool) {
+	switch {
+	case u < 0x80:
+		return (u >= 0x20 && u < 0x7F) || u == '\t', true
+	case u >= 0x4E00 && u <= 0x9FFF:
+		return true, false
+	case u >= 0x3000 && u <= 0x301F, u >= 0x3041 && u <= 0x3096, u >= 0x309B && u <= 0x309E, u >= 0x30A1 && u <= 0x30FE:
+		return true, true
+	case u >= 0xFF01 && u <= 0xFF5E, u >= 0xFF61 && u <= 0xFF9F:
+		return true, true
+	}
+	return false, false
+}
+
+// drain emits the queued byte runs that no UTF-16 run can overlap any more
+// (all of them if all), dropping weak ones mostly covered by a UTF-16 run.
+func (e *Extractor) drain(all bool) {
+	frontier := int64(math.MaxInt64)
+	if !all {
+		frontier = e.off
+		for q := range 2 {
+			if r := &e.lanes[q]; r.chars > 0 {
+				frontier = min(frontier, r.start)
+			}
+		}
+	}
+	k := 0
+	for ; k < len(e.queue); k++ {
+		qr := &e.queue[k]
+		if qr.end > frontier {
+			break
+		}
+		if !qr.weak || !e.covered(qr.span) {
+			e.emit(qr.start, qr.end, qr.text)
+		}
+		qr.text = nil
+	}
+	e.queue = append(e.queue[:0], e.queue[k:]...)
+
+	// Forget covers that no queued or future byte run can overlap.
+	low := e.off - int64(e.npend)
+	if e.br.chars > 0 {
+		low = min(low, e.br.start)
+	}
+	if len(e.queue) > 0 {
+		low = min(low, e.queue[0].start)
+	}
+	c := 0
+	for _, s := range e.covers {
+		if s.end > low {
+			e.covers[c] = s
+			c++
+		}
+	}
+	e.covers = e.covers[:c]
+}
+
+// covered reports whether at least half of s lies in emitted UTF-16 runs.
+func (e *Extractor) covered(s span) bool {
+	var n int64
+	for _, c := range e.covers {
+		lo, hi := max(s.start, c.start), min(s.end, c.end)
+		if hi > lo {
+			n += hi - lo
+		}
+	}
+	return 2*n >= s.end-s.start
+}
+
+// printableJP reports whether r is a character worth keeping in an
+// extracted string: printable ASCII, Latin-1, Greek, Cyrillic, the symbols
+// of JIS X 0208, kana, CJK ideographs and full/half-width forms.
+func printableJP(r rune) bool {
+	switch {
+	case r < 0x80:
+		return (r >= 0x20 && r < 0x7F) || r == '\t'
+	case r < 0xA0:
+		return false
+	case r <= 0xFF:
+		return true
+	case r >= 0x391 && r <= 0x3C9, r >= 0x401 && r <= 0x451:
+		return true
+	case r >= 0x2010 && r <= 0x27BF:
+		return true
+	case r >= 0x3000 && r <= 0x30FF, r >= 0x31F0 && r <= 0x33FF:
+		return true
+	case r >= 0x3400 && r <= 0x4DBF, r >= 0x4E00 && r <= 0x9FFF, r >= 0xF900 && r <= 0xFAFF:
+		return true
+	case r >= 0xFF01 && r <= 0xFF9F, r >= 0xFFE0 && r <= 0xFFE5:
+		return true
+	}
+	return false
+}
+
+var (
+	sjisOnce  sync.Once
+	sjisTable []uint16 // [lead index][trail-0x40] → rune, 0 if invalid or unprintable
+)
+
+const sjisTrails = 0xFD - 0x40
+
+func sjisLeadIndex(b byte) int {
+	switch {
+	case b >= 0x81 && b <= 0x9F:
+		return int(b - 0x81)
+	case b >= 0xE0 && b <= 0xFC:
+		return int(b-0xE0) + 31
+	}
+	return -1
+}
+
+// initSJIS builds the CP932 double-byte table from x/text's decoder.
+func initSJIS() {
+	sjisOnce.Do(func() {
+		sjisTable = make([]uint16, 60*sjisTrails)
+		dec := japanese.ShiftJIS.NewDecoder()
+		var dst [8]byte
+		for lead := 0x81; lead <= 0xFC; lead++ {
+			li := sjisLeadIndex(byte(lead))
+			if li < 0 {
+				continue
+			}
+			for trail := 0x40; trail < 0xFD; trail++ {
+				if trail == 0x7F {
+					continue
+				}
+				src := [2]byte{byte(lead), byte(trail)}
+				nDst, nSrc, err := dec.Transform(dst[:], src[:], true)
+				if err != nil || nSrc != 2 {
+					continue
+				}
+				r, size := utf8.DecodeRune(dst[:nDst])
+				if size != nDst || r == utf8.RuneError || r > 0xFFFF || !printableJP(r) {
+					continue
+				}
+				sjisTable[li*sjisTrails+trail-0x40] = uint16(r)
+			}
+		}
+	})
+}
+
+// sjisPair decodes the CP932 double-byte character lead, trail, or returns 0
+// if it is invalid or not printableJP.
+func sjisPair(lead, trail byte) rune {
+	li := sjisLeadIndex(lead)
+	if li < 0 || trail < 0x40 || trail >= 0xFD {
+		return 0
+	}
+	return rune(sjisTable[li*sjisTrails+int(trail)-0x40])
+}
