@@ -1,0 +1,128 @@
+package detectors
+
+import (
+	"bytes"
+	"fmt"
+	"math/rand"
+	"testing"
+)
+
+// mixedText builds about size bytes of normalised mixed Japanese/ASCII
+// text — prose, source code, logs and CSV rows full of dates, versions,
+// prices and IDs — with a synthetic piece of personal data every ~8 KiB.
+func mixedText(size int) []byte {
+	r := rand.New(rand.NewSource(1))
+	prose := []string{
+		"図書館システムの更新に伴い、利用者データベースの移行作業を実施しました。",
+		"貸出期限を過ぎた資料については、督促状を送付してください。返却期限は2週間です。",
+		"本ソフトウェアは2024年4月1日にリリースされ、第3版では検索機能が改善されています。",
+		"蔵書点検の結果、所在不明資料は全体の0.3%でした。詳細は別紙を参照。",
+		"ｶﾀｶﾅ以外の全角文字も含む長めの説明文がここに続きます。予約件数は1,234件。",
+	}
+	code := []string{
+		"func (s *Server) Handle(w http.ResponseWriter, r *http.Request) { id := r.URL.Query().Get(\"id\") }",
+		"const maxRetries = 3 // see issue #1024, fixed in v1.12.4",
+		"2024-01-15T09:30:12Z INFO request id=7f3a9c0e2b41 ip=192.168.10.24 took 35ms status=200",
+		"SELECT * FROM loans WHERE due_date < '2024-02-01' AND branch_id = 12;",
+		"import \"github.com/example/lib@v1.2.3\"  # sha256 e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855",
+		"background-color: #0a0b0c; margin: 0 0 10px 0; width: calc(100% - 24px);",
+	}
+	csv := func() string {
+		return fmt.Sprintf("%d,ISBN978-4-%02d-%06d-%d,%d円,2023/%02d/%02d,%d.%d.%d,%012d",
+			r.Intn(100000), r.Intn(100), r.Intn(1000000), r.Intn(10), r.Intn(5000),
+			1+r.Intn(12), 1+r.Intn(28), r.Intn(10), r.Intn(20), r.Intn(100), r.Int63n(1e12))
+	}
+	hits := []string{
+		"山田,電話 0564-23-3100,〒444-8601 愛知県岡崎市",
+		"連絡先: hanako.sato@mail.okazaki-lib.lg.jp 携帯090-2746-3158",
+		"生年月日: 1970年3月2日 (55歳)",
+		"個人番号: 123456789018",
+		"昭和45年3月2日生 年齢: 55",
+	}
+	var b bytes.Buffer
+	next := 8192
+	for b.Len() < size {
+		switch k := r.Intn(10); {
+		case k < 4:
+			b.WriteString(prose[r.Intn(len(prose))])
+		case k < 7:
+			b.WriteString(code[r.Intn(len(code))])
+		default:
+			b.WriteString(csv())
+		}
+		b.WriteByte('\n')
+		if b.Len() > next {
+			b.WriteString(hits[r.Intn(len(hits))])
+			b.WriteByte('\n')
+			next += 8192
+		}
+	}
+	return b.Bytes()
+}
+
+func BenchmarkDetectors(b *testing.B) {
+	text := mixedText(1 << 20)
+	all := All()
+	b.SetBytes(int64(len(text)))
+	b.ResetTimer()
+	var dst []Match
+	for b.Loop() {
+		dst = dst[:0]
+		for _, d := range all {
+			dst = d.Find(dst, text)
+		}
+	}
+	b.ReportMetric(float64(len(dst)), "matches")
+}
+
+func BenchmarkEachDetector(b *testing.B) {
+	text := mixedText(1 << 20)
+	for _, d := range All() {
+		b.Run(d.ID(), func(b *testing.B) {
+			b.SetBytes(int64(len(text)))
+			var dst []Match
+			for b.Loop() {
+				dst = d.Find(dst[:0], text)
+			}
+		})
+	}
+}
+
+// TestMixedTextFindsHits checks that the benchmark corpus yields its
+// planted data and nothing from its noise lines.
+func TestMixedTextFindsHits(t *testing.T) {
+	text := mixedText(1 << 18)
+	for _, d := range All() {
+		ms := d.Find(nil, text)
+		if len(ms) == 0 {
+			t.Errorf("%s: no match in the benchmark corpus", d.ID())
+		}
+		for _, m := range ms {
+			line := text[bytes.LastIndexByte(text[:m.Start], '\n')+1:]
+			line = line[:bytes.IndexByte(line, '\n')]
+			if !bytes.ContainsAny(line, ":〒携") {
+				t.Errorf("%s: match %s in a noise line", d.ID(), Mask(m.Category, m.Value))
+			}
+		}
+	}
+}
+
+// FuzzFind checks that no detector panics and that matches stay inside
+// the text, in order and without overlap.
+func FuzzFind(f *testing.F) {
+	f.Add("電話 0564-23-3100 〒444-8601 愛知県 taro@example.jp 個人番号: 123456789018 昭和45年3月2日 45歳")
+	f.Add("+81-(0)-90 元年 令和元年5月 年齢：")
+	f.Fuzz(func(t *testing.T, s string) {
+		text := []byte(s)
+		for _, d := range All() {
+			ms := d.Find(nil, text)
+			end := 0
+			for _, m := range ms {
+				if m.Start < end || m.End <= m.Start || m.End > len(text) {
+					t.Fatalf("%s: bad match offsets %d..%d (prev end %d, len %d)", d.ID(), m.Start, m.End, end, len(text))
+				}
+				end = m.End
+			}
+		}
+	})
+}
