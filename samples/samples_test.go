@@ -1,0 +1,498 @@
+package samples
+
+import (
+	"bytes"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"reflect"
+	"regexp"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+	"unicode/utf8"
+
+	"github.com/nyaruka/phonenumbers"
+	"golang.org/x/text/encoding"
+	"golang.org/x/text/encoding/japanese"
+	"golang.org/x/text/encoding/unicode"
+	"golang.org/x/text/width"
+)
+
+const stale = "samples are stale: run go generate ./samples/..."
+
+// readTree returns the files under root/deliverable and root/expected.json
+// by slash path relative to root.
+func readTree(t *testing.T, root string) map[string][]byte {
+	t.Helper()
+	out := map[string][]byte{}
+	err := filepath.WalkDir(filepath.Join(root, TreeName), func(p string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		b, err := os.ReadFile(p)
+		if err != nil {
+			return err
+		}
+		rel, err := filepath.Rel(root, p)
+		if err != nil {
+			return err
+		}
+		out[filepath.ToSlash(rel)] = b
+		return nil
+	})
+	if err != nil {
+		t.Fatalf("%s: %v", stale, err)
+	}
+	if b, err := os.ReadFile(filepath.Join(root, ManifestName)); err == nil {
+		out[ManifestName] = b
+	}
+	return out
+}
+
+func TestCommittedSamplesUpToDate(t *testing.T) {
+	tmp := t.TempDir()
+	if err := Generate(tmp); err != nil {
+		t.Fatal(err)
+	}
+	want := readTree(t, tmp)
+	got := readTree(t, ".")
+	if _, ok := want[ManifestName]; !ok {
+		t.Fatal("Generate wrote no manifest")
+	}
+	for p, w := range want {
+		g, ok := got[p]
+		switch {
+		case !ok:
+			t.Errorf("%s: %s is missing", stale, p)
+		case !bytes.Equal(g, w):
+			t.Errorf("%s: %s differs", stale, p)
+		}
+	}
+	for p := range got {
+		if _, ok := want[p]; !ok {
+			t.Errorf("%s: %s is extra", stale, p)
+		}
+	}
+}
+
+func TestGenerateReplacesStaleContent(t *testing.T) {
+	tmp := t.TempDir()
+	junk := filepath.Join(tmp, TreeName, "old", "junk.txt")
+	if err := os.MkdirAll(filepath.Dir(junk), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(junk, []byte("x"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := Generate(tmp); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := os.Stat(junk); !os.IsNotExist(err) {
+		t.Errorf("stale file survived Generate: %v", err)
+	}
+}
+
+func TestDeterministic(t *testing.T) {
+	a, ma, err := Build()
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, mb, err := Build()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !reflect.DeepEqual(ma, mb) {
+		t.Error("two builds give different manifests")
+	}
+	for p := range a {
+		if !bytes.Equal(a[p], b[p]) {
+			t.Errorf("%s differs between two builds", p)
+		}
+	}
+}
+
+// load returns the committed manifest and files.
+func load(t *testing.T) (*Manifest, map[string][]byte) {
+	t.Helper()
+	m, err := LoadManifest(ManifestName)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return m, readTree(t, ".")
+}
+
+func TestSizeAndManifestCoverage(t *testing.T) {
+	m, files := load(t)
+	total := 0
+	for p, b := range files {
+		total += len(b)
+		if p != ManifestName && m.Lookup(p) == nil {
+			t.Errorf("%s has no manifest entry", p)
+		}
+	}
+	if total >= 5<<20 {
+		t.Errorf("samples take %d bytes, want < 5 MB", total)
+	}
+	seen := map[string]bool{}
+	for _, e := range m.Files {
+		if seen[e.Path] {
+			t.Errorf("%s listed twice", e.Path)
+		}
+		seen[e.Path] = true
+		if _, ok := files[e.Path]; !ok {
+			t.Errorf("manifest entry %s does not exist", e.Path)
+		}
+		for _, s := range []string{e.MinSeverity, e.MaxSeverity} {
+			if !slices.Contains([]string{"none", "info", "low", "medium", "high", "critical"}, s) {
+				t.Errorf("%s: bad severity %q", e.Path, s)
+			}
+		}
+		if e.Leak != (e.Classification != "none") {
+			t.Errorf("%s: leak %v with classification %q", e.Path, e.Leak, e.Classification)
+		}
+		if e.Leak && (e.Persons == 0 || e.MinSeverity == "none" || e.Planted.Empty()) {
+			t.Errorf("%s: leak without persons, severity or planted values", e.Path)
+		}
+		if !e.Leak && !e.Dummy && (e.Persons != 0 || !e.Planted.Empty() || e.MaxSeverity != "low") {
+			t.Errorf("%s: clean file with persons or planted values or max %q", e.Path, e.MaxSeverity)
+		}
+	}
+	if len(m.Leaks()) != 8 {
+		t.Errorf("%d leaking files, want 8", len(m.Leaks()))
+	}
+	_, built, err := Build()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !reflect.DeepEqual(m, built) {
+		t.Error("LoadManifest does not give back the built manifest")
+	}
+}
+
+// headerWord is a word each text file's decoded content must contain.
+var headerWord = map[string]string{
+	"deliverable/data/old/tokusoku_200506.csv":                           "利用者番号",
+	"deliverable/data/contacts/renrakusaki.csv":                          "氏名",
+	"deliverable/data/loans/kashidashi.txt":                              "利用者番号",
+	"deliverable/data/holds/yoyaku_list.csv":                             "予約番号",
+	"deliverable/data/registry/riyosha_touroku.tsv":                      "個人番号",
+	"deliverable/mail/reminder.eml":                                      "様",
+	"deliverable/print/tokusoku_hagaki.prn":                              "返却期限",
+	"deliverable/docs/README.txt":                                        "リリースノート",
+	"deliverable/docs/manual_ja.md":                                      "運用マニュアル",
+	"deliverable/templates/overdue_notice.html":                          "{{.Name}} 様",
+	"deliverable/data/catalog/biblio_export.tsv":                         "著者名",
+	"deliverable/tests/fixtures/dummy_patrons.csv":                       "山田太郎",
+	"deliverable/data/import_template.csv":                               "生年月日",
+	"deliverable/lib/sql/create_patron.sql":                              "氏名",
+	"deliverable/lib/conf/ilsctl.properties":                             "保護者",
+	"deliverable/db/patron.dmp":                                          "PATRON",
+	"deliverable/bin/ilsctl":                                             "Usage: ilsctl",
+	"deliverable/lib/src/jp/example/ils/patron/PatronDao.java":           "電話番号",
+	"deliverable/lib/src/jp/example/ils/circulation/OverdueService.java": "督促",
+}
+
+// decodeStrict decodes b with e and fails on any replacement character or
+// when re-encoding does not give b back.
+func decodeStrict(t *testing.T, path string, e encoding.Encoding, b []byte) string {
+	t.Helper()
+	d, err := e.NewDecoder().Bytes(b)
+	if err != nil {
+		t.Errorf("%s: decode: %v", path, err)
+		return ""
+	}
+	if bytes.ContainsRune(d, utf8.RuneError) {
+		t.Errorf("%s: decoding gives U+FFFD", path)
+	}
+	if back, err := e.NewEncoder().Bytes(d); err != nil || !bytes.Equal(back, b) {
+		t.Errorf("%s: does not round-trip through its encoding (%v)", path, err)
+	}
+	return string(d)
+}
+
+// decoded returns the text of a generated file, checking that its
+// encoding is what the manifest says.
+func decoded(t *testing.T, e Expected, b []byte) string {
+	t.Helper()
+	switch e.Encoding {
+	case EncUTF8:
+		if !utf8.Valid(b) || bytes.IndexByte(b, 0) >= 0 {
+			t.Errorf("%s: not clean UTF-8", e.Path)
+		}
+		return string(b)
+	case EncShiftJIS, EncEUCJP:
+		if utf8.Valid(b) {
+			t.Errorf("%s: %s file is valid UTF-8", e.Path, e.Encoding)
+		}
+		enc := japanese.ShiftJIS
+		if e.Encoding == EncEUCJP {
+			enc = japanese.EUCJP
+		}
+		return decodeStrict(t, e.Path, enc, b)
+	case EncUTF16LE:
+		if !bytes.HasPrefix(b, []byte{0xff, 0xfe}) || bytes.IndexByte(b, 0) < 0 {
+			t.Errorf("%s: no UTF-16LE BOM or no NUL bytes", e.Path)
+		}
+		return strings.TrimPrefix(decodeStrict(t, e.Path, unicode.UTF16(unicode.LittleEndian, unicode.IgnoreBOM), b), "\ufeff")
+	case EncISO2022:
+		for _, c := range b {
+			if c >= 0x80 {
+				t.Errorf("%s: 8-bit byte in ISO-2022-JP", e.Path)
+				break
+			}
+		}
+		if !bytes.Contains(b, []byte("\x1b$B")) || !bytes.Contains(b, []byte("charset=ISO-2022-JP")) {
+			t.Errorf("%s: no JIS escape or charset header", e.Path)
+		}
+		return decodeStrict(t, e.Path, japanese.ISO2022JP, b)
+	case EncBinary:
+		if bytes.IndexByte(b, 0) < 0 || utf8.Valid(b) {
+			t.Errorf("%s: binary file without NUL bytes or valid UTF-8", e.Path)
+		}
+		// CP932 strings between binary data: decoding is lossy, but
+		// records bounded by NUL bytes come through whole.
+		d, _ := japanese.ShiftJIS.NewDecoder().Bytes(b)
+		return string(d)
+	}
+	t.Errorf("%s: unknown encoding %q", e.Path, e.Encoding)
+	return ""
+}
+
+func TestEncodings(t *testing.T) {
+	m, files := load(t)
+	for _, e := range m.Files {
+		text := decoded(t, e, files[e.Path])
+		w, ok := headerWord[e.Path]
+		if !ok {
+			t.Errorf("%s: no header word in the test table", e.Path)
+			continue
+		}
+		if !strings.Contains(text, w) {
+			t.Errorf("%s: decoded text lacks %q", e.Path, w)
+		}
+	}
+}
+
+// textForm folds widths, removes the spaces of spaced My Numbers and turns
+// "(0564)23-4567" into "0564-23-4567", so planted values can be looked up.
+var areaParen = regexp.MustCompile(`\((0\d{1,4})\)`)
+
+func textForm(s string) string {
+	s = width.Fold.String(s)
+	return areaParen.ReplaceAllString(s, "$1-")
+}
+
+var spacedMyNumber = regexp.MustCompile(`\b(\d{4}) (\d{4}) (\d{4})\b`)
+
+func TestPlantedValuesPresent(t *testing.T) {
+	m, files := load(t)
+	for _, e := range m.Files {
+		raw := decoded(t, e, files[e.Path])
+		text := textForm(raw)
+		text = spacedMyNumber.ReplaceAllString(text, "$1$2$3")
+		check := func(kind string, vals []string, in string) {
+			for i, v := range vals {
+				if !strings.Contains(in, v) {
+					t.Errorf("%s: planted %s #%d not in the file", e.Path, kind, i)
+				}
+			}
+		}
+		for _, pl := range []Planted{e.Planted, e.Benign} {
+			check("name", pl.Name, raw)
+			check("name_kana", pl.NameKana, raw)
+			check("address", pl.Address, raw)
+			check("email", pl.Email, text)
+			check("phone", pl.Phone, text)
+			check("postal_code", pl.PostalCode, text)
+			check("my_number", pl.MyNumber, text)
+			check("patron_id", pl.PatronID, text)
+			for i, v := range pl.BirthDate {
+				d, err := time.Parse("2006-01-02", v)
+				if err != nil {
+					t.Errorf("%s: birth date #%d not ISO", e.Path, i)
+					continue
+				}
+				if !strings.Contains(text, d.Format("2006/01/02")) && !strings.Contains(text, warekiLong(d)) &&
+					!strings.Contains(text, warekiShort(d)) {
+					t.Errorf("%s: birth date #%d not in the file", e.Path, i)
+				}
+			}
+		}
+	}
+}
+
+func TestPersonsAndRows(t *testing.T) {
+	m, files := load(t)
+	for _, e := range m.Files {
+		if !e.Leak && !e.Dummy {
+			continue
+		}
+		if len(e.Planted.Name) != e.Persons {
+			t.Errorf("%s: %d distinct names planted, manifest says %d persons", e.Path, len(e.Planted.Name), e.Persons)
+		}
+	}
+	// Lists with one row per book hold more rows than persons.
+	for _, p := range []string{
+		"deliverable/data/old/tokusoku_200506.csv",
+		"deliverable/data/loans/kashidashi.txt",
+		"deliverable/data/holds/yoyaku_list.csv",
+	} {
+		e := m.Lookup(p)
+		if e == nil {
+			t.Fatalf("%s not in the manifest", p)
+		}
+		rows := strings.Count(decoded(t, *e, files[p]), "\n") - 1
+		if rows <= e.Persons {
+			t.Errorf("%s: %d rows for %d persons, want more rows", p, rows, e.Persons)
+		}
+	}
+	if e := m.Lookup("deliverable/data/old/tokusoku_200506.csv"); e == nil || e.Persons != 40 ||
+		!bytes.Contains(files[e.Path], []byte("\r\n")) {
+		t.Error("overdue list: want 40 persons and CRLF line ends")
+	}
+}
+
+func TestPhonesValid(t *testing.T) {
+	m, _ := load(t)
+	n := 0
+	for _, e := range m.Files {
+		phones := slices.Clone(e.Benign.Phone)
+		benign := len(phones)
+		if e.Leak {
+			phones = append(phones, e.Planted.Phone...)
+		}
+		for i, p := range phones {
+			n++
+			num, err := phonenumbers.Parse(p, "JP")
+			if err != nil || !phonenumbers.IsValidNumber(num) {
+				t.Errorf("%s: phone #%d is not a valid Japanese number", e.Path, i)
+			}
+			if !regexp.MustCompile(`^0\d{1,4}-\d{1,4}-\d{4}$`).MatchString(p) || len(p) < 12 {
+				t.Errorf("%s: phone #%d not normalised", e.Path, i)
+			}
+			for _, g := range strings.Split(p, "-")[1:] {
+				if i >= benign && dull(g) {
+					t.Errorf("%s: phone #%d has a placeholder-like group", e.Path, i)
+				}
+			}
+		}
+	}
+	if n < 100 {
+		t.Errorf("only %d phones checked", n)
+	}
+}
+
+func TestMyNumbers(t *testing.T) {
+	for _, c := range []struct {
+		in   string
+		want bool
+	}{
+		{"123456789018", true}, {"123456789012", false}, {"12345678901", false}, {"12345678901a", false},
+	} {
+		if got := ValidMyNumber(c.in); got != c.want {
+			t.Errorf("ValidMyNumber(%q) = %v", c.in, got)
+		}
+	}
+	m, _ := load(t)
+	n := 0
+	for _, e := range m.Files {
+		for i, v := range e.Planted.MyNumber {
+			n++
+			if !ValidMyNumber(v) {
+				t.Errorf("%s: My Number #%d has a bad check digit", e.Path, i)
+			}
+		}
+	}
+	if n != 11 {
+		t.Errorf("%d My Numbers planted, want 11 (10 + the dummy)", n)
+	}
+}
+
+func TestISBNsValid(t *testing.T) {
+	if !ValidISBN13("978-4-00-000000-0") || !ValidISBN13("9784101092058") {
+		t.Error("valid ISBN rejected")
+	}
+	if ValidISBN13("978-4-10-109205-1") || ValidISBN13("978-4-10-10920-8") {
+		t.Error("invalid ISBN accepted")
+	}
+	_, files := load(t)
+	b := files["deliverable/data/catalog/biblio_export.tsv"]
+	lines := strings.Split(strings.TrimSuffix(string(b), "\n"), "\n")
+	if len(lines) != 201 {
+		t.Fatalf("biblio export has %d lines, want 201", len(lines))
+	}
+	for i, l := range lines[1:] {
+		f := strings.Split(l, "\t")
+		if len(f) != 8 || !ValidISBN13(f[5]) {
+			t.Errorf("biblio row %d: bad ISBN or field count", i+1)
+		}
+	}
+}
+
+// Clean files must not hold any value planted in a leaking file.
+func TestCleanFilesHoldNoPlantedValue(t *testing.T) {
+	m, files := load(t)
+	var planted []string
+	for _, e := range m.Leaks() {
+		pl := e.Planted
+		planted = append(planted, pl.Name...)
+		planted = append(planted, pl.Phone...)
+		planted = append(planted, pl.Email...)
+		planted = append(planted, pl.MyNumber...)
+	}
+	for _, e := range m.Files {
+		if e.Leak {
+			continue
+		}
+		text := decoded(t, e, files[e.Path])
+		for i, v := range planted {
+			if strings.Contains(text, v) {
+				t.Errorf("%s: holds planted value #%d", e.Path, i)
+			}
+		}
+		for i, n := range e.Benign.Name {
+			if slices.Contains(planted, n) {
+				t.Errorf("%s: benign name #%d is also planted", e.Path, i)
+			}
+		}
+	}
+}
+
+func TestSensitiveVariants(t *testing.T) {
+	p := Planted{Name: []string{"佐藤\u3000健一"}, NameKana: []string{"ｻﾄｳ ｹﾝｲﾁ"}, Phone: []string{"090-1234-5678"}}
+	got := p.Sensitive()
+	for _, w := range []string{"佐藤\u3000健一", "佐藤 健一", "佐藤健一", "サトウ ケンイチ", "サトウケンイチ", "09012345678"} {
+		if !slices.Contains(got, w) {
+			t.Errorf("Sensitive lacks variant %q", w)
+		}
+	}
+}
+
+func TestHelpers(t *testing.T) {
+	if got := halfKana("ガッコウ パンダ"); got != "ｶﾞｯｺｳ ﾊﾟﾝﾀﾞ" {
+		t.Errorf("halfKana = %q", got)
+	}
+	for _, c := range []struct {
+		d           time.Time
+		long, short string
+	}{
+		{date(1970, 3, 2), "昭和45年3月2日", "S45.3.2"},
+		{date(1989, 1, 7), "昭和64年1月7日", "S64.1.7"},
+		{date(1989, 1, 8), "平成元年1月8日", "H1.1.8"},
+		{date(1926, 12, 24), "大正15年12月24日", "T15.12.24"},
+	} {
+		if l, s := warekiLong(c.d), warekiShort(c.d); l != c.long || s != c.short {
+			t.Errorf("%s: got %s %s", isoDate(c.d), l, s)
+		}
+	}
+	for _, g := range []string{"0000", "1234", "9876", "7777", "0001"} {
+		if !dull(g) {
+			t.Errorf("dull(%q) = false", g)
+		}
+	}
+	if dull("4719") {
+		t.Error("dull(4719) = true")
+	}
+}
