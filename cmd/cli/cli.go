@@ -1,0 +1,291 @@
+// Package cli is rouei's command line: it parses flags, runs the engine
+// and maps the report to an exit status. It holds no scanning logic.
+package cli
+
+import (
+	"bufio"
+	"context"
+	"encoding/json"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"strings"
+
+	"github.com/rouei/rouei/detectors"
+	"github.com/rouei/rouei/engine"
+	"github.com/rouei/rouei/report"
+)
+
+// Exit statuses of the contract.
+const (
+	ExitOK         = 0 // nothing at or above --fail-on
+	ExitFindings   = 1 // at least one finding at or above --fail-on
+	ExitUsage      = 2 // usage error, or nothing could be scanned
+	ExitIncomplete = 3 // nothing at or above --fail-on, but something could not be scanned completely
+)
+
+const usageText = `usage: rouei scan [flags] TARGET...
+       rouei version
+
+TARGET is a directory, a file, or an FTP endpoint (ftp://[user[:password]@]host[:port][/path]).
+
+Exit status: 0 nothing at or above --fail-on; 1 findings at or above it;
+2 usage error or nothing could be scanned; 3 no such findings, but the scan was incomplete.
+
+flags:
+`
+
+// Run runs rouei with args (without the program name) and returns the exit status.
+func Run(args []string, stdout, stderr io.Writer) int {
+	if len(args) == 0 {
+		fmt.Fprint(stderr, usageText)
+		return ExitUsage
+	}
+	switch args[0] {
+	case "version", "--version", "-version":
+		fmt.Fprintf(stdout, "rouei %s\n", engine.Version)
+		return ExitOK
+	case "scan":
+		return runScan(args[1:], stdout, stderr)
+	case "help", "-h", "-help", "--help":
+		fmt.Fprint(stdout, usageText)
+		newScanFlags(stdout).fs.PrintDefaults()
+		return ExitOK
+	}
+	fmt.Fprintf(stderr, "rouei: unknown command %q\n%s", args[0], usageText)
+	return ExitUsage
+}
+
+// scanFlags are the flags of `rouei scan`.
+type scanFlags struct {
+	fs            *flag.FlagSet
+	format        string
+	output        string
+	failOn        string
+	noProgress    bool
+	reveal        bool
+	ftpWriteCheck bool
+	baseline      string
+	config        string
+	lang          string
+	maxFindings   int
+}
+
+func newScanFlags(out io.Writer) *scanFlags {
+	f := &scanFlags{fs: flag.NewFlagSet("rouei scan", flag.ContinueOnError)}
+	fs := f.fs
+	fs.SetOutput(out)
+	fs.StringVar(&f.format, "format", "text", "report format: text|json")
+	fs.StringVar(&f.output, "output", "", "write the report to `FILE` (created 0600) instead of stdout")
+	fs.StringVar(&f.output, "o", "", "shorthand for --output")
+	fs.StringVar(&f.failOn, "fail-on", "high", "lowest severity that makes the exit status 1: critical|high|medium|low|never")
+	fs.BoolVar(&f.noProgress, "no-progress", false, "no progress bar (also off when stderr is not a terminal or CI is set)")
+	fs.BoolVar(&f.reveal, "reveal", false, "show unmasked evidence (prints a warning to stderr)")
+	fs.BoolVar(&f.ftpWriteCheck, "ftp-write-check", false, "test whether an anonymous FTP user can write (uploads a canary file)")
+	fs.StringVar(&f.baseline, "baseline", "", "`FILE` of accepted fingerprints: matching findings are reported as baselined and do not fail the run")
+	fs.StringVar(&f.config, "config", "", "policy `FILE`")
+	fs.StringVar(&f.lang, "lang", "", "language of the text report: ja|en (default: from LC_ALL/LC_MESSAGES/LANG)")
+	fs.IntVar(&f.maxFindings, "max-findings-per-file", engine.DefaultMaxFindingsPerFile, "findings listed per file in the report (all are counted)")
+	return f
+}
+
+// parse parses flags and positional arguments in any order.
+func (f *scanFlags) parse(args []string) ([]string, error) {
+	var targets []string
+	for {
+		if err := f.fs.Parse(args); err != nil {
+			return nil, err
+		}
+		args = f.fs.Args()
+		if len(args) == 0 {
+			return targets, nil
+		}
+		if args[0] == "--" {
+			return append(targets, args[1:]...), nil
+		}
+		targets = append(targets, args[0])
+		args = args[1:]
+	}
+}
+
+func runScan(args []string, stdout, stderr io.Writer) int {
+	f := newScanFlags(stderr)
+	targets, err := f.parse(args)
+	if errors.Is(err, flag.ErrHelp) {
+		return ExitOK
+	}
+	if err != nil {
+		return ExitUsage
+	}
+	usage := func(format string, a ...any) int {
+		fmt.Fprintf(stderr, "rouei: "+format+"\n", a...)
+		return ExitUsage
+	}
+	if len(targets) == 0 {
+		return usage("scan needs at least one TARGET")
+	}
+	failOn, err := parseFailOn(f.failOn)
+	if err != nil {
+		return usage("%v", err)
+	}
+	lang := report.LangFromEnv(os.Getenv)
+	if f.lang != "" {
+		if lang, err = report.ParseLang(f.lang); err != nil {
+			return usage("%v", err)
+		}
+	}
+	switch f.format {
+	case "text", "json":
+	case "sarif", "html":
+		return usage("--format %s is not available in this build yet", f.format)
+	default:
+		return usage("unknown --format %q (text|json)", f.format)
+	}
+	if f.config != "" {
+		return usage("--config is not available in this build yet")
+	}
+	if f.ftpWriteCheck {
+		fmt.Fprintln(stderr, "rouei: note: --ftp-write-check has no effect: FTP endpoints are not supported by this build yet")
+	}
+	var baseline map[string]bool
+	if f.baseline != "" {
+		if baseline, err = loadBaseline(f.baseline); err != nil {
+			return usage("%v", err)
+		}
+	}
+	if f.maxFindings < 1 {
+		return usage("--max-findings-per-file must be at least 1")
+	}
+	if f.reveal {
+		fmt.Fprintln(stderr, "rouei: WARNING: --reveal prints personal data unmasked; do not share this report")
+	}
+
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
+	defer stop()
+	opt := engine.Options{Reveal: f.reveal, MaxFindingsPerFile: f.maxFindings}
+	var bar *progressBar
+	if !f.noProgress && progressWanted(stderr) {
+		bar = newProgressBar(stderr)
+		opt.Progress = bar
+	}
+	r, scanErr := engine.Scan(ctx, targets, opt)
+	if bar != nil {
+		bar.Finish()
+	}
+	if r == nil {
+		fmt.Fprintf(stderr, "rouei: %v\n", scanErr)
+		return ExitUsage
+	}
+	applyBaseline(r, baseline)
+
+	var out io.Writer = stdout
+	var file *os.File
+	if f.output != "" {
+		file, err = os.OpenFile(f.output, os.O_WRONLY|os.O_CREATE|os.O_TRUNC, 0o600)
+		if err != nil {
+			fmt.Fprintf(stderr, "rouei: %v\n", err)
+			return ExitUsage
+		}
+		// O_CREATE's mode only applies to a new file: make an existing one private too.
+		if err := file.Chmod(0o600); err != nil {
+			file.Close()
+			fmt.Fprintf(stderr, "rouei: %v\n", err)
+			return ExitUsage
+		}
+		out = file
+	}
+	bw := bufio.NewWriter(out)
+	switch f.format {
+	case "json":
+		err = report.WriteJSON(bw, r)
+	default:
+		err = report.WriteText(bw, r, report.TextOptions{Lang: lang, FailOn: failOn})
+	}
+	if err == nil {
+		err = bw.Flush()
+	}
+	if file != nil {
+		if cerr := file.Close(); err == nil {
+			err = cerr
+		}
+	}
+	if err != nil {
+		fmt.Fprintf(stderr, "rouei: writing the report: %v\n", err)
+		return ExitUsage
+	}
+	if errors.Is(scanErr, engine.ErrNothingScanned) {
+		for _, e := range r.Errors {
+			fmt.Fprintf(stderr, "rouei: %s: %s\n", e.Path, e.Error)
+		}
+		return ExitUsage
+	}
+	switch r.Verdict(failOn) {
+	case report.Fail:
+		return ExitFindings
+	case report.Incomplete:
+		return ExitIncomplete
+	}
+	return ExitOK
+}
+
+// parseFailOn parses --fail-on; "never" is detectors.None.
+func parseFailOn(s string) (detectors.Severity, error) {
+	if s == "never" {
+		return detectors.None, nil
+	}
+	sev, err := detectors.ParseSeverity(s)
+	if err != nil || sev == detectors.None || sev == detectors.Info {
+		return detectors.None, fmt.Errorf("unknown --fail-on %q (critical|high|medium|low|never)", s)
+	}
+	return sev, nil
+}
+
+// loadBaseline reads accepted fingerprints: either a rouei JSON report
+// (its findings' fingerprints) or a text file with one fingerprint per
+// line ('#' starts a comment).
+func loadBaseline(path string) (map[string]bool, error) {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return nil, fmt.Errorf("baseline: %w", err)
+	}
+	set := map[string]bool{}
+	trimmed := strings.TrimSpace(string(data))
+	if strings.HasPrefix(trimmed, "{") {
+		var r struct {
+			Findings []struct {
+				Fingerprint string `json:"fingerprint"`
+			} `json:"findings"`
+		}
+		if err := json.Unmarshal(data, &r); err != nil {
+			return nil, fmt.Errorf("baseline %s: %w", path, err)
+		}
+		for _, f := range r.Findings {
+			set[f.Fingerprint] = true
+		}
+		return set, nil
+	}
+	for _, line := range strings.Split(trimmed, "\n") {
+		if i := strings.IndexByte(line, '#'); i >= 0 {
+			line = line[:i]
+		}
+		if line = strings.TrimSpace(line); line != "" {
+			set[line] = true
+		}
+	}
+	return set, nil
+}
+
+// applyBaseline marks findings whose fingerprint is accepted.
+func applyBaseline(r *report.Report, baseline map[string]bool) {
+	if len(baseline) == 0 {
+		return
+	}
+	for i := range r.Findings {
+		if baseline[r.Findings[i].Fingerprint] {
+			r.Findings[i].Baselined = true
+		}
+	}
+}

@@ -1,0 +1,284 @@
+package cli
+
+import (
+	"bytes"
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/rouei/rouei/detectors"
+	"github.com/rouei/rouei/report"
+	"github.com/rouei/rouei/samples"
+)
+
+// run runs the CLI and returns its exit status, stdout and stderr.
+func run(t *testing.T, args ...string) (int, string, string) {
+	t.Helper()
+	var out, errb bytes.Buffer
+	code := Run(args, &out, &errb)
+	return code, out.String(), errb.String()
+}
+
+func writeFile(t *testing.T, path, content string) {
+	t.Helper()
+	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(path, []byte(content), 0o644); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// schemaPath is the contract's JSON schema beside the repository.
+func schemaPath(t *testing.T) string {
+	p, err := filepath.Abs(filepath.Join("..", "..", "..", "shared", "report.schema.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := os.Stat(p); err != nil {
+		t.Fatalf("the contract's schema must be beside the repository at %s: %v", p, err)
+	}
+	return p
+}
+
+func decode(t *testing.T, js string) *report.Report {
+	t.Helper()
+	var r report.Report
+	if err := json.Unmarshal([]byte(js), &r); err != nil {
+		t.Fatalf("report is not JSON: %v", err)
+	}
+	return &r
+}
+
+func TestExitStatuses(t *testing.T) {
+	t.Setenv("CI", "true")
+	dir := t.TempDir()
+	clean := filepath.Join(dir, "clean")
+	writeFile(t, filepath.Join(clean, "README.txt"), "本システムの説明書です。バージョン 2.3.1 (2024-01-15)\n")
+	leaky := filepath.Join(dir, "leaky")
+	var rows strings.Builder
+	rows.WriteString("氏名,電話番号\n")
+	for _, p := range []string{"090-3141-5926", "080-2718-2818", "070-1414-2135", "0564-27-1828", "052-314-1592", "090-2236-0679"} {
+		rows.WriteString("患者," + p + "\n")
+	}
+	writeFile(t, filepath.Join(leaky, "list.csv"), rows.String())
+	one := filepath.Join(dir, "one")
+	writeFile(t, filepath.Join(one, "memo.txt"), "連絡先 090-3141-5926\n")
+
+	cases := []struct {
+		name string
+		args []string
+		want int
+	}{
+		{"clean", []string{"scan", clean}, ExitOK},
+		{"bulk phones fail the default gate", []string{"scan", leaky}, ExitFindings},
+		{"fail-on never", []string{"scan", "--fail-on", "never", leaky}, ExitOK},
+		{"flags after the target", []string{"scan", leaky, "--fail-on", "critical"}, ExitOK},
+		{"one person is medium: passes high", []string{"scan", one}, ExitOK},
+		{"one person fails medium", []string{"scan", "--fail-on=medium", one}, ExitFindings},
+		{"missing target beside a clean one is incomplete", []string{"scan", clean, filepath.Join(dir, "nope")}, ExitIncomplete},
+		{"findings win over incomplete", []string{"scan", leaky, filepath.Join(dir, "nope")}, ExitFindings},
+		{"nothing scannable", []string{"scan", filepath.Join(dir, "nope")}, ExitUsage},
+		{"no target", []string{"scan"}, ExitUsage},
+		{"bad flag", []string{"scan", "--bogus", clean}, ExitUsage},
+		{"bad fail-on", []string{"scan", "--fail-on", "info", clean}, ExitUsage},
+		{"bad format", []string{"scan", "--format", "xml", clean}, ExitUsage},
+		{"bad lang", []string{"scan", "--lang", "fr", clean}, ExitUsage},
+		{"unknown command", []string{"scna", clean}, ExitUsage},
+		{"no command", nil, ExitUsage},
+		{"version", []string{"version"}, ExitOK},
+	}
+	for _, c := range cases {
+		code, _, stderr := run(t, c.args...)
+		if code != c.want {
+			t.Errorf("%s: exit %d, want %d (stderr: %s)", c.name, code, c.want, stderr)
+		}
+	}
+}
+
+func TestOutputFileIsPrivate(t *testing.T) {
+	t.Setenv("CI", "true")
+	dir := t.TempDir()
+	writeFile(t, filepath.Join(dir, "t", "memo.txt"), "連絡先 090-3141-5926\n")
+	out := filepath.Join(dir, "report.json")
+	// An existing, world-readable file is made private too.
+	if err := os.WriteFile(out, []byte("old"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	code, stdout, stderr := run(t, "scan", "--format", "json", "-o", out, filepath.Join(dir, "t"))
+	if code != ExitOK {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	if stdout != "" {
+		t.Errorf("stdout not empty with -o")
+	}
+	st, err := os.Stat(out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if st.Mode().Perm() != 0o600 {
+		t.Errorf("report mode %v, want 0600", st.Mode().Perm())
+	}
+	data, _ := os.ReadFile(out)
+	if err := report.ValidateJSON(data, schemaPath(t)); err != nil {
+		t.Errorf("report does not validate: %v", err)
+	}
+	code, _, _ = run(t, "scan", "--output", filepath.Join(dir, "no-such-dir", "r.json"), filepath.Join(dir, "t"))
+	if code != ExitUsage {
+		t.Errorf("unwritable output: exit %d, want 2", code)
+	}
+}
+
+func TestRevealWarns(t *testing.T) {
+	t.Setenv("CI", "true")
+	dir := t.TempDir()
+	writeFile(t, filepath.Join(dir, "memo.txt"), "連絡先 090-3141-5926\n")
+	_, out, stderr := run(t, "scan", "--reveal", "--format", "json", dir)
+	if !strings.Contains(stderr, "WARNING") {
+		t.Errorf("no warning on stderr with --reveal")
+	}
+	if !strings.Contains(out, "090-3141-5926") {
+		t.Errorf("--reveal did not reveal the evidence")
+	}
+	_, out, _ = run(t, "scan", "--format", "json", dir)
+	if strings.Contains(out, "090-3141-5926") || strings.Contains(out, "31415926") {
+		t.Errorf("value printed unmasked without --reveal")
+	}
+}
+
+func TestBaseline(t *testing.T) {
+	t.Setenv("CI", "true")
+	dir := t.TempDir()
+	target := filepath.Join(dir, "t")
+	var rows strings.Builder
+	for _, p := range []string{"090-3141-5926", "080-2718-2818", "070-1414-2135", "0564-27-1828", "052-314-1592"} {
+		rows.WriteString("利用者," + p + "\n")
+	}
+	writeFile(t, filepath.Join(target, "list.csv"), rows.String())
+	base := filepath.Join(dir, "baseline.json")
+	if code, _, stderr := run(t, "scan", "--format", "json", "-o", base, target); code != ExitFindings {
+		t.Fatalf("first run: exit %d, want 1: %s", code, stderr)
+	}
+	code, out, _ := run(t, "scan", "--format", "json", "--baseline", base, target)
+	if code != ExitOK {
+		t.Fatalf("baselined run: exit %d, want 0", code)
+	}
+	r := decode(t, out)
+	for _, f := range r.Findings {
+		if !f.Baselined {
+			t.Errorf("finding on line %d not baselined", f.Line)
+		}
+	}
+	// A new finding still fails the gate.
+	writeFile(t, filepath.Join(target, "list.csv"), rows.String()+"利用者,090-2236-0679\n")
+	if code, _, _ := run(t, "scan", "--baseline", base, target); code != ExitFindings {
+		t.Errorf("new finding with baseline: exit %d, want 1", code)
+	}
+	// The text form: fingerprints one per line, with comments.
+	var fps strings.Builder
+	fps.WriteString("# accepted\n")
+	for _, f := range r.Findings {
+		fps.WriteString(f.Fingerprint + "  # " + f.Evidence + "\n")
+	}
+	txt := filepath.Join(dir, "baseline.txt")
+	writeFile(t, txt, fps.String())
+	writeFile(t, filepath.Join(target, "list.csv"), rows.String())
+	if code, _, _ := run(t, "scan", "--baseline", txt, target); code != ExitOK {
+		t.Errorf("text baseline: exit %d, want 0", code)
+	}
+	if code, _, _ := run(t, "scan", "--baseline", filepath.Join(dir, "missing"), target); code != ExitUsage {
+		t.Errorf("missing baseline: exit %d, want 2", code)
+	}
+}
+
+// TestSamples scans the bundled sample deliverable: every leak file is
+// reported at its expected severity or above, every planted phone, e-mail
+// and postal code is found, the clean parts stay below high, and no report
+// format prints a planted value unmasked.
+func TestSamples(t *testing.T) {
+	t.Setenv("CI", "true")
+	m, err := samples.LoadManifest(samples.ManifestPath())
+	if err != nil {
+		t.Fatal(err)
+	}
+	root := samples.DeliverableDir()
+	code, js, stderr := run(t, "scan", "--format", "json", root)
+	if code != ExitFindings {
+		t.Fatalf("exit %d, want 1: %s", code, stderr)
+	}
+	if err := report.ValidateJSON([]byte(js), schemaPath(t)); err != nil {
+		t.Fatalf("report does not validate against the contract's schema: %v", err)
+	}
+	r := decode(t, js)
+	if len(r.Errors) != 0 {
+		t.Errorf("errors scanning the samples: %v", r.Errors)
+	}
+	files := map[string]report.File{}
+	for _, f := range r.Files {
+		rel, err := filepath.Rel(samples.Dir(), f.Path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		files[filepath.ToSlash(rel)] = f
+	}
+	for _, e := range m.Files {
+		f, ok := files[e.Path]
+		if e.Leak {
+			min, _ := detectors.ParseSeverity(e.MinSeverity)
+			if !ok || f.Severity < min {
+				t.Errorf("%s: severity %v, want at least %v", e.Path, f.Severity, min)
+			}
+			continue
+		}
+		if ok && f.Severity >= detectors.High {
+			t.Errorf("clean %s: severity %v, want below high", e.Path, f.Severity)
+		}
+	}
+
+	// Recall, with --reveal: every planted phone, e-mail and postal code is found.
+	_, revealed, _ := run(t, "scan", "--format", "json", "--reveal", "--max-findings-per-file", "100000", root)
+	rr := decode(t, revealed)
+	found := map[string]map[string]bool{}
+	for _, f := range rr.Findings {
+		rel, _ := filepath.Rel(samples.Dir(), f.Path)
+		rel = filepath.ToSlash(rel)
+		if found[rel] == nil {
+			found[rel] = map[string]bool{}
+		}
+		found[rel][f.Category+"\x00"+f.Evidence] = true
+	}
+	for _, e := range m.Leaks() {
+		for cat, vals := range map[string][]string{"phone": e.Planted.Phone, "email": e.Planted.Email, "postal_code": e.Planted.PostalCode} {
+			missed := 0
+			for _, v := range vals {
+				if !found[e.Path][cat+"\x00"+v] {
+					missed++
+				}
+			}
+			if missed > 0 {
+				t.Errorf("%s: %d of %d planted %s values not found", e.Path, missed, len(vals), cat)
+			}
+		}
+	}
+
+	// Masking: no format prints a planted value.
+	var sensitive []string
+	for _, e := range m.Files {
+		sensitive = append(sensitive, e.Planted.Sensitive()...)
+	}
+	_, text, _ := run(t, "scan", "--lang", "ja", root)
+	_, texten, _ := run(t, "scan", "--lang", "en", root)
+	for name, out := range map[string]string{"json": js, "text ja": text, "text en": texten} {
+		leaked := 0
+		for _, v := range sensitive {
+			if len([]rune(v)) >= 4 && strings.Contains(out, v) {
+				leaked++
+			}
+		}
+		if leaked > 0 {
+			t.Errorf("%s report prints %d planted values unmasked", name, leaked)
+		}
+	}
+}

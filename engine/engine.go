@@ -1,0 +1,193 @@
+// Package engine runs a scan: it asks the scanners for items, decodes
+// each item's bytes, runs the detectors over the text, judges each file
+// and assembles the report. Data flows one way:
+// target → items → text → findings → file verdicts → report.
+package engine
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"runtime"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/rouei/rouei/detectors"
+	"github.com/rouei/rouei/report"
+	"github.com/rouei/rouei/scanners"
+)
+
+// Version is rouei's version, reported in tool.version.
+const Version = "0.1.0"
+
+// Defaults for Options.
+const (
+	DefaultChunkSize          = 1 << 20
+	DefaultMaxFindingsPerFile = 1000
+)
+
+// Progress is told how the scan advances. Implementations must be safe
+// for concurrent use. It never sees any content or path.
+type Progress interface {
+	// Start is called once the targets are enumerated.
+	Start(files int, bytes int64)
+	// Done is called after each item with the bytes it had.
+	Done(bytes int64)
+}
+
+// Options configure a scan. The zero value is usable.
+type Options struct {
+	Detectors          []detectors.Detector // nil: detectors.All()
+	Reveal             bool                 // put unmasked values into evidence
+	Workers            int                  // files scanned at once; 0: GOMAXPROCS
+	ChunkSize          int                  // decoded text handed to detectors at once; 0: DefaultChunkSize
+	MaxFindingsPerFile int                  // findings listed per file (all are counted); 0: DefaultMaxFindingsPerFile
+	Progress           Progress             // may be nil
+	Now                func() time.Time     // clock; nil: time.Now
+}
+
+// ErrNothingScanned is returned when no target could be read at all.
+var ErrNothingScanned = errors.New("engine: nothing could be scanned")
+
+// Scan scans the targets and returns the finalised report. It returns
+// ErrNothingScanned (with the report) when not a single item could be
+// read, and the context's error when cancelled.
+func Scan(ctx context.Context, targets []string, opt Options) (*report.Report, error) {
+	opt = opt.withDefaults()
+	r := &report.Report{
+		Schema:    report.SchemaV1,
+		Tool:      report.Tool{Name: "rouei", Version: Version},
+		StartedAt: opt.Now().UTC(),
+		Targets:   append([]string(nil), targets...),
+	}
+	col := &collector{}
+	for _, t := range targets {
+		if err := ctx.Err(); err != nil {
+			return nil, err
+		}
+		if strings.HasPrefix(t, "ftp://") || strings.HasPrefix(t, "ftps://") {
+			col.Error(t, errors.New("FTP endpoints are not supported by this build yet"))
+			continue
+		}
+		if err := scanners.WalkFS(ctx, t, col); err != nil {
+			if ctx.Err() != nil {
+				return nil, ctx.Err()
+			}
+			col.Error(t, err)
+		}
+	}
+	var total int64
+	for _, it := range col.items {
+		if it.Size > 0 {
+			total += it.Size
+		}
+	}
+	if opt.Progress != nil {
+		opt.Progress.Start(len(col.items), total)
+	}
+
+	results := make([]fileResult, len(col.items))
+	work := make(chan int)
+	var wg sync.WaitGroup
+	for w := 0; w < opt.Workers; w++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := range work {
+				results[i] = scanItem(ctx, col.items[i], &opt)
+				if opt.Progress != nil {
+					opt.Progress.Done(results[i].bytes)
+				}
+			}
+		}()
+	}
+feed:
+	for i := range col.items {
+		select {
+		case work <- i:
+		case <-ctx.Done():
+			break feed
+		}
+	}
+	close(work)
+	wg.Wait()
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+
+	read := 0
+	for _, res := range results {
+		r.Stats.Bytes += res.bytes
+		if res.opened {
+			r.Stats.Files++
+			read++
+		}
+		if res.file != nil {
+			r.Files = append(r.Files, *res.file)
+		}
+		r.Findings = append(r.Findings, res.findings...)
+		r.Errors = append(r.Errors, res.errors...)
+	}
+	r.Errors = append(col.errors, r.Errors...)
+	r.Skipped = col.skips
+	r.Stats.Skipped = len(col.skips)
+	r.Stats.Errors = len(r.Errors)
+	r.FinishedAt = opt.Now().UTC()
+	r.Finalize()
+	if read == 0 && len(r.Errors) > 0 {
+		return r, ErrNothingScanned
+	}
+	return r, nil
+}
+
+func (o Options) withDefaults() Options {
+	if o.Detectors == nil {
+		o.Detectors = detectors.All()
+	}
+	if o.Workers <= 0 {
+		o.Workers = runtime.GOMAXPROCS(0)
+	}
+	if o.ChunkSize <= 0 {
+		o.ChunkSize = DefaultChunkSize
+	}
+	if o.MaxFindingsPerFile <= 0 {
+		o.MaxFindingsPerFile = DefaultMaxFindingsPerFile
+	}
+	if o.Now == nil {
+		o.Now = time.Now
+	}
+	return o
+}
+
+// collector is the scanners.Sink of the enumeration phase.
+type collector struct {
+	mu     sync.Mutex
+	items  []scanners.Item
+	errors []report.Error
+	skips  []report.Skip
+}
+
+func (c *collector) Item(it scanners.Item) error {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.items = append(c.items, it)
+	return nil
+}
+
+func (c *collector) Error(path string, err error) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.errors = append(c.errors, report.Error{Path: path, Error: err.Error()})
+}
+
+func (c *collector) Skip(path, reason string) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.skips = append(c.skips, report.Skip{Path: path, Reason: reason})
+}
+
+// errorf formats an error entry for path.
+func errorf(path, format string, args ...any) report.Error {
+	return report.Error{Path: path, Error: fmt.Sprintf(format, args...)}
+}

@@ -1,0 +1,328 @@
+package engine
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"io"
+	"sort"
+	"strconv"
+	"unicode/utf8"
+
+	"github.com/rouei/rouei/detectors"
+	"github.com/rouei/rouei/report"
+	"github.com/rouei/rouei/scanners"
+	"github.com/rouei/rouei/scanners/textdec"
+)
+
+const (
+	// headSize is how much of a file is sniffed for its type and encoding.
+	headSize = 64 << 10
+	// overlap is how much text is scanned twice when a chunk has to be
+	// cut inside a line, so that a match across the cut is not lost.
+	overlap = 512
+	// minStringRunes is the shortest printable run taken from a binary.
+	minStringRunes = 4
+	// recordGap is the largest gap between two strings of a binary that
+	// still belong to one record.
+	recordGap = 8
+)
+
+// fileResult is what scanning one item gives.
+type fileResult struct {
+	opened   bool         // the item could be opened
+	bytes    int64        // raw bytes read
+	file     *report.File // nil when there is nothing to report
+	findings []report.Finding
+	errors   []report.Error
+}
+
+// countingReader counts the raw bytes read from an item.
+type countingReader struct {
+	r io.Reader
+	n int64
+}
+
+func (c *countingReader) Read(p []byte) (int, error) {
+	n, err := c.r.Read(p)
+	c.n += int64(n)
+	return n, err
+}
+
+// fileScan holds the state of scanning one item.
+type fileScan struct {
+	ctx     context.Context
+	opt     *Options
+	it      scanners.Item
+	scorer  *detectors.Scorer
+	matches []match // kept matches (at most MaxFindingsPerFile)
+	total   int     // all matches
+	scratch []detectors.Match
+	norm    []byte
+}
+
+// match is a detector match located in the file.
+type match struct {
+	detectors.Match
+	line   int
+	offset int64
+}
+
+func scanItem(ctx context.Context, it scanners.Item, opt *Options) (res fileResult) {
+	rc, err := it.Open()
+	if err != nil {
+		res.errors = append(res.errors, errorf(it.Path, "cannot open: %v", err))
+		res.file = &report.File{Path: it.Path, Classification: detectors.ClassNone}
+		return res
+	}
+	defer rc.Close()
+	res.opened = true
+	cr := &countingReader{r: rc}
+	br := bufio.NewReaderSize(cr, headSize)
+	// A read error here comes back from the scan's own reads below, after
+	// the bytes read before it: it is reported once, there.
+	head, perr := br.Peek(headSize)
+	atEOF := errors.Is(perr, io.EOF)
+	enc := textdec.Detect(head, atEOF)
+	f := &fileScan{ctx: ctx, opt: opt, it: it, scorer: detectors.NewScorer()}
+	var rerr error
+	if enc == textdec.Binary {
+		rerr = f.scanBinary(br)
+	} else {
+		rerr = f.scanText(textdec.NewReader(br, enc))
+	}
+	res.bytes = cr.n
+	if rerr != nil {
+		if ctx.Err() != nil {
+			rerr = ctx.Err()
+		}
+		res.errors = append(res.errors, errorf(it.Path, "read error after %d bytes: %v; the rest of the file was not scanned", cr.n, rerr))
+	}
+	if f.total == 0 && len(res.errors) == 0 {
+		return res
+	}
+	v := f.scorer.Verdict()
+	file := &report.File{
+		Path:           it.Path,
+		MediaType:      scanners.SniffMediaType(it.Path, head, enc != textdec.Binary),
+		Encoding:       string(enc),
+		Classification: v.Classification,
+		Severity:       v.Severity,
+		Persons:        v.Persons,
+		Findings:       f.total,
+		Dummy:          v.Dummy,
+		Reason:         v.Reason,
+	}
+	if len(v.Categories) > 0 {
+		file.Categories = v.Categories
+	}
+	res.file = file
+	res.findings = f.findings(v)
+	return res
+}
+
+// findings turns the kept matches into masked, fingerprinted findings.
+func (f *fileScan) findings(v detectors.FileVerdict) []report.Finding {
+	out := make([]report.Finding, 0, len(f.matches))
+	seen := map[string]int{}
+	for _, m := range f.matches {
+		masked := detectors.Mask(m.Category, m.Value)
+		key := m.Detector + "\x00" + masked
+		ord := seen[key]
+		seen[key] = ord + 1
+		evidence := masked
+		if f.opt.Reveal {
+			evidence = m.Value
+		}
+		out = append(out, report.Finding{
+			Fingerprint: Fingerprint(m.Detector, f.it.Rel, masked, ord),
+			Path:        f.it.Path,
+			Line:        m.line,
+			Offset:      m.offset,
+			Detector:    m.Detector,
+			Category:    m.Category,
+			Severity:    v.FindingSeverity(m.Match),
+			Confidence:  m.Confidence,
+			Evidence:    evidence,
+		})
+	}
+	return out
+}
+
+// Fingerprint identifies a finding across runs without letting anyone
+// recover the value: it hashes only what the masked report shows anyway
+// (detector, path within the target, masked evidence) and the finding's
+// ordinal among findings that look alike in the same file.
+func Fingerprint(detector, rel, masked string, ordinal int) string {
+	h := sha256.New()
+	for _, s := range []string{"rouei-fp/v1", detector, rel, masked, strconv.Itoa(ordinal)} {
+		h.Write([]byte(s))
+		h.Write([]byte{0})
+	}
+	return hex.EncodeToString(h.Sum(nil)[:16])
+}
+
+// detect runs every detector over normalised text and feeds the matches,
+// in text order, to the scorer. Matches ending at or before skip were
+// seen in the previous chunk. record maps a match to its record number
+// and location.
+func (f *fileScan) detect(text []byte, skip int, locate func(start int) (record, line int, offset int64)) {
+	f.scratch = f.scratch[:0]
+	for _, d := range f.opt.Detectors {
+		f.scratch = d.Find(f.scratch, text)
+	}
+	if len(f.scratch) == 0 {
+		return
+	}
+	sort.SliceStable(f.scratch, func(i, j int) bool { return f.scratch[i].Start < f.scratch[j].Start })
+	for _, m := range f.scratch {
+		if m.End <= skip {
+			continue
+		}
+		rec, line, off := locate(m.Start)
+		f.scorer.Add(rec, m)
+		f.total++
+		if len(f.matches) < f.opt.MaxFindingsPerFile {
+			f.matches = append(f.matches, match{Match: m, line: line, offset: off})
+		}
+	}
+}
+
+// scanText reads decoded UTF-8 text in chunks cut at line ends. A line
+// longer than a chunk is cut anyway, and the last overlap bytes before
+// the cut are scanned again with the next chunk.
+func (f *fileScan) scanText(r io.Reader) error {
+	buf := make([]byte, f.opt.ChunkSize+overlap)
+	filled, rescan, baseLine := 0, 0, 1
+	for {
+		if err := f.ctx.Err(); err != nil {
+			return err
+		}
+		n, err := io.ReadFull(r, buf[filled:])
+		filled += n
+		eof := errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF)
+		var readErr error
+		if err != nil && !eof {
+			readErr, eof = err, true
+		}
+		data := buf[:filled]
+		cut, keep := filled, filled
+		if !eof {
+			if i := bytes.LastIndexByte(data, '\n'); i >= 0 {
+				cut, keep = i+1, i+1
+			} else {
+				keep = runeStart(data, filled-overlap)
+			}
+		}
+		f.scanTextChunk(data[:cut], rescan, baseLine)
+		if eof {
+			return readErr
+		}
+		baseLine += bytes.Count(data[:keep], []byte{'\n'})
+		rescan = cut - keep
+		filled = copy(buf, data[keep:filled])
+	}
+}
+
+// runeStart moves i back to the start of a UTF-8 sequence.
+func runeStart(b []byte, i int) int {
+	if i < 0 {
+		return 0
+	}
+	for i > 0 && !utf8.RuneStart(b[i]) {
+		i--
+	}
+	return i
+}
+
+func (f *fileScan) scanTextChunk(chunk []byte, rescan, baseLine int) {
+	f.norm = textdec.Normalize(f.norm[:0], chunk[:rescan])
+	skip := len(f.norm)
+	f.norm = textdec.Normalize(f.norm, chunk[rescan:])
+	text := f.norm
+	pos, line := 0, baseLine
+	f.detect(text, skip, func(start int) (int, int, int64) {
+		line += bytes.Count(text[pos:start], []byte{'\n'})
+		pos = start
+		return line, line, 0
+	})
+}
+
+// scanBinary extracts printable strings (UTF-8, CP932, UTF-16LE) from a
+// binary and scans them in batches. Strings separated by at most
+// recordGap bytes (a length prefix, a NUL terminator) are joined with a
+// tab into one record, the way a database dump stores the fields of a
+// row. Findings in a binary carry line 0 and the byte offset of the
+// string they are in.
+func (f *fileScan) scanBinary(r io.Reader) error {
+	type str struct {
+		start, end int64
+		lo, hi     int // normalised text in pool
+	}
+	var (
+		pool    []byte // normalised text of the pending strings
+		strs    []str
+		batch   []byte  // the batch handed to the detectors
+		starts  []int   // start of each string in batch
+		offsets []int64 // its offset in the file
+		records []int   // its record number
+		record  int
+	)
+	flush := func() {
+		if len(strs) == 0 {
+			return
+		}
+		sort.Slice(strs, func(i, j int) bool { return strs[i].start < strs[j].start })
+		batch, starts, offsets, records = batch[:0], starts[:0], offsets[:0], records[:0]
+		for i, s := range strs {
+			if i > 0 {
+				if gap := s.start - strs[i-1].end; gap >= 0 && gap <= recordGap {
+					batch = append(batch, '\t')
+				} else {
+					batch = append(batch, '\n')
+					record++
+				}
+			}
+			starts = append(starts, len(batch))
+			offsets = append(offsets, s.start)
+			records = append(records, record)
+			batch = append(batch, pool[s.lo:s.hi]...)
+		}
+		batch = append(batch, '\n')
+		record++
+		f.detect(batch, 0, func(start int) (int, int, int64) {
+			i := sort.Search(len(starts), func(i int) bool { return starts[i] > start }) - 1
+			return records[i], 0, offsets[i]
+		})
+		pool, strs = pool[:0], strs[:0]
+	}
+	ex := textdec.NewExtractor(minStringRunes, func(start, end int64, text []byte) {
+		lo := len(pool)
+		pool = textdec.Normalize(pool, text)
+		strs = append(strs, str{start: start, end: end, lo: lo, hi: len(pool)})
+		if len(pool) >= f.opt.ChunkSize {
+			flush()
+		}
+	})
+	buf := make([]byte, 256<<10)
+	for {
+		if err := f.ctx.Err(); err != nil {
+			return err
+		}
+		n, err := r.Read(buf)
+		if n > 0 {
+			ex.Write(buf[:n])
+		}
+		if err != nil {
+			ex.Flush()
+			flush()
+			if errors.Is(err, io.EOF) {
+				return nil
+			}
+			return err
+		}
+	}
+}
