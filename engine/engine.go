@@ -77,42 +77,8 @@ func Scan(ctx context.Context, targets []string, opt Options) (*report.Report, e
 			col.Error(t, err)
 		}
 	}
-	var total int64
-	for _, it := range col.items {
-		if it.Size > 0 {
-			total += it.Size
-		}
-	}
-	if opt.Progress != nil {
-		opt.Progress.Start(len(col.items), total)
-	}
-
-	results := make([]fileResult, len(col.items))
-	work := make(chan int)
-	var wg sync.WaitGroup
-	for w := 0; w < opt.Workers; w++ {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for i := range work {
-				results[i] = scanItem(ctx, col.items[i], &opt)
-				if opt.Progress != nil {
-					opt.Progress.Done(results[i].bytes)
-				}
-			}
-		}()
-	}
-feed:
-	for i := range col.items {
-		select {
-		case work <- i:
-		case <-ctx.Done():
-			break feed
-		}
-	}
-	close(work)
-	wg.Wait()
-	if err := ctx.Err(); err != nil {
+	results, err := scanItems(ctx, col.items, &opt)
+	if err != nil {
 		return nil, err
 	}
 
@@ -158,6 +124,47 @@ func (o Options) withDefaults() Options {
 		o.Now = time.Now
 	}
 	return o
+}
+
+// scanItems scans items in parallel, one workspace per worker, and
+// returns their results in item order.
+func scanItems(ctx context.Context, items []scanners.Item, opt *Options) ([]fileResult, error) {
+	var total int64
+	for _, it := range items {
+		if it.Size > 0 {
+			total += it.Size
+		}
+	}
+	if opt.Progress != nil {
+		opt.Progress.Start(len(items), total)
+	}
+	results := make([]fileResult, len(items))
+	work := make(chan int)
+	var wg sync.WaitGroup
+	for w := 0; w < opt.Workers; w++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			ws := newWorkspace()
+			for i := range work {
+				results[i] = scanItem(ctx, items[i], opt, ws)
+				if opt.Progress != nil {
+					opt.Progress.Done(results[i].bytes)
+				}
+			}
+		}()
+	}
+feed:
+	for i := range items {
+		select {
+		case work <- i:
+		case <-ctx.Done():
+			break feed
+		}
+	}
+	close(work)
+	wg.Wait()
+	return results, ctx.Err()
 }
 
 // collector is the scanners.Sink of the enumeration phase.

@@ -71,7 +71,7 @@ func TestScanTextChunkingKeepsLinesAndLosesNothing(t *testing.T) {
 	for _, chunk := range []int{16, 37, 64, 1000, 1 << 20} {
 		opt := Options{Detectors: []detectors.Detector{tokenDetector{}}, ChunkSize: chunk}
 		opt = opt.withDefaults()
-		res := scanItem(context.Background(), memItem("a.txt", []byte(b.String())), &opt)
+		res := scanItem(context.Background(), memItem("a.txt", []byte(b.String())), &opt, newWorkspace())
 		if got := lines(res); fmt.Sprint(got) != fmt.Sprint(want) {
 			t.Errorf("chunk %d: lines %v, want %v", chunk, got, want)
 		}
@@ -97,7 +97,7 @@ func TestScanTextHugeLineWithoutNewline(t *testing.T) {
 	opt := Options{Detectors: []detectors.Detector{tokenDetector{}}, ChunkSize: 4096}
 	opt = opt.withDefaults()
 	opt.MaxFindingsPerFile = 1 << 20
-	res := scanItem(context.Background(), memItem("long.txt", b.Bytes()), &opt)
+	res := scanItem(context.Background(), memItem("long.txt", b.Bytes()), &opt, newWorkspace())
 	if res.file == nil || res.file.Findings != n {
 		t.Fatalf("findings = %v, want %d", res.file, n)
 	}
@@ -134,7 +134,7 @@ func TestScanReadErrorKeepsWhatWasFound(t *testing.T) {
 	}}
 	opt := Options{Detectors: []detectors.Detector{tokenDetector{}}}
 	opt = opt.withDefaults()
-	res := scanItem(context.Background(), it, &opt)
+	res := scanItem(context.Background(), it, &opt, newWorkspace())
 	if len(res.errors) != 1 || !strings.Contains(res.errors[0].Error, "input/output error") {
 		t.Fatalf("errors = %v, want one read error", res.errors)
 	}
@@ -149,7 +149,7 @@ func TestScanOpenErrorIsReported(t *testing.T) {
 	}}
 	opt := Options{}
 	opt = opt.withDefaults()
-	res := scanItem(context.Background(), it, &opt)
+	res := scanItem(context.Background(), it, &opt, newWorkspace())
 	if res.opened || len(res.errors) != 1 || !strings.Contains(res.errors[0].Error, "permission denied") {
 		t.Fatalf("res = %+v, want an open error", res)
 	}
@@ -230,7 +230,7 @@ func TestScanBinaryJoinsFieldsOfARecordAndKeepsOffsets(t *testing.T) {
 	b.WriteByte(0)
 	opt := Options{Detectors: []detectors.Detector{tokenDetector{}}}
 	opt = opt.withDefaults()
-	res := scanItem(context.Background(), memItem("x.dmp", b.Bytes()), &opt)
+	res := scanItem(context.Background(), memItem("x.dmp", b.Bytes()), &opt, newWorkspace())
 	if res.file == nil || res.file.Encoding != "binary" {
 		t.Fatalf("file = %+v, want a binary with findings", res.file)
 	}

@@ -57,11 +57,11 @@ type fileScan struct {
 	ctx     context.Context
 	opt     *Options
 	it      scanners.Item
+	ws      *workspace
 	scorer  *detectors.Scorer
 	matches []match // kept matches (at most MaxFindingsPerFile)
 	total   int     // all matches
 	scratch []detectors.Match
-	norm    []byte
 }
 
 // match is a detector match located in the file.
@@ -71,7 +71,20 @@ type match struct {
 	offset int64
 }
 
-func scanItem(ctx context.Context, it scanners.Item, opt *Options) (res fileResult) {
+// workspace holds the buffers one worker reuses from file to file, so
+// that scanning many small files does not allocate a chunk buffer each.
+type workspace struct {
+	br    *bufio.Reader
+	chunk []byte // text chunk buffer (ChunkSize + overlap)
+	read  []byte // binary read buffer
+	norm  []byte
+}
+
+func newWorkspace() *workspace {
+	return &workspace{br: bufio.NewReaderSize(nil, headSize)}
+}
+
+func scanItem(ctx context.Context, it scanners.Item, opt *Options, ws *workspace) (res fileResult) {
 	rc, err := it.Open()
 	if err != nil {
 		res.errors = append(res.errors, errorf(it.Path, "cannot open: %v", err))
@@ -81,13 +94,15 @@ func scanItem(ctx context.Context, it scanners.Item, opt *Options) (res fileResu
 	defer rc.Close()
 	res.opened = true
 	cr := &countingReader{r: rc}
-	br := bufio.NewReaderSize(cr, headSize)
+	br := ws.br
+	br.Reset(cr)
+	defer br.Reset(nil)
 	// A read error here comes back from the scan's own reads below, after
 	// the bytes read before it: it is reported once, there.
 	head, perr := br.Peek(headSize)
 	atEOF := errors.Is(perr, io.EOF)
 	enc := textdec.Detect(head, atEOF)
-	f := &fileScan{ctx: ctx, opt: opt, it: it, scorer: detectors.NewScorer()}
+	f := &fileScan{ctx: ctx, opt: opt, it: it, ws: ws, scorer: detectors.NewScorer()}
 	var rerr error
 	if enc == textdec.Binary {
 		rerr = f.scanBinary(br)
@@ -195,7 +210,10 @@ func (f *fileScan) detect(text []byte, skip int, locate func(start int) (record,
 // longer than a chunk is cut anyway, and the last overlap bytes before
 // the cut are scanned again with the next chunk.
 func (f *fileScan) scanText(r io.Reader) error {
-	buf := make([]byte, f.opt.ChunkSize+overlap)
+	if len(f.ws.chunk) != f.opt.ChunkSize+overlap {
+		f.ws.chunk = make([]byte, f.opt.ChunkSize+overlap)
+	}
+	buf := f.ws.chunk
 	filled, rescan, baseLine := 0, 0, 1
 	for {
 		if err := f.ctx.Err(); err != nil {
@@ -239,10 +257,11 @@ func runeStart(b []byte, i int) int {
 }
 
 func (f *fileScan) scanTextChunk(chunk []byte, rescan, baseLine int) {
-	f.norm = textdec.Normalize(f.norm[:0], chunk[:rescan])
-	skip := len(f.norm)
-	f.norm = textdec.Normalize(f.norm, chunk[rescan:])
-	text := f.norm
+	ws := f.ws
+	ws.norm = textdec.Normalize(ws.norm[:0], chunk[:rescan])
+	skip := len(ws.norm)
+	ws.norm = textdec.Normalize(ws.norm, chunk[rescan:])
+	text := ws.norm
 	pos, line := 0, baseLine
 	f.detect(text, skip, func(start int) (int, int, int64) {
 		line += bytes.Count(text[pos:start], []byte{'\n'})
@@ -307,7 +326,10 @@ func (f *fileScan) scanBinary(r io.Reader) error {
 			flush()
 		}
 	})
-	buf := make([]byte, 256<<10)
+	if f.ws.read == nil {
+		f.ws.read = make([]byte, 256<<10)
+	}
+	buf := f.ws.read
 	for {
 		if err := f.ctx.Err(); err != nil {
 			return err
