@@ -17,6 +17,7 @@ type dummySets struct {
 	postal      map[string]bool // digits only
 	myNumber    map[string]bool
 	birthDate   map[string]bool
+	address     []string // prefixes, spaces removed
 }
 
 var dummies = sync.OnceValue(func() *dummySets {
@@ -36,6 +37,7 @@ var dummies = sync.OnceValue(func() *dummySets {
 		postal:      set("postal_code", digitsOnly),
 		myNumber:    set("my_number", digitsOnly),
 		birthDate:   set("birth_date", strings.TrimSpace),
+		address:     d["address"],
 	}
 })
 

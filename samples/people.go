@@ -1,6 +1,8 @@
 package samples
 
 import (
+	"github.com/rouei/rouei/patterns"
+
 	"fmt"
 	"math/rand/v2"
 	"strconv"
@@ -320,6 +322,10 @@ func population(r *rand.Rand, n int, avoid map[string]bool) []*person {
 	used := map[string]bool{}
 	for k := range avoid {
 		used[k] = true
+	}
+	// A name on the dummy list (鈴木 一郎) is test data, not a planted person.
+	for _, n := range patterns.Lines("dummy_names.txt") {
+		used[strings.ReplaceAll(n, " ", "")] = true
 	}
 	postal := map[string]string{} // town+block → postal code
 	var out []*person
