@@ -1,7 +1,7 @@
 package detectors
 
 // All returns one instance of every detector in this package, in a fixed
-// order: phone, email, postal code, My Number, birth date, age.
+// order: phone, email, postal code, My Number, birth date, age, names.
 func All() []Detector {
 	return []Detector{
 		NewPhone(),
@@ -10,5 +10,6 @@ func All() []Detector {
 		MyNumber{},
 		BirthDate{},
 		Age{},
+		NameDetector{},
 	}
 }

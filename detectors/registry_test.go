@@ -12,9 +12,9 @@ func TestAllIDsAndCategories(t *testing.T) {
 		{"jp-postal", "postal_code"},
 		{"jp-mynumber", "my_number"},
 		{"jp-birthdate", "birth_date"},
-		{"age", "age"},
+		{"jp-age", "age"},
+		{"jp-name", "name"},
 	}
-	want[5][0] = "jp-age"
 	all := All()
 	if len(all) != len(want) {
 		t.Fatalf("All() has %d detectors, want %d", len(all), len(want))

@@ -58,17 +58,9 @@ type fileScan struct {
 	opt     *Options
 	it      scanners.Item
 	ws      *workspace
-	scorer  *detectors.Scorer
-	matches []match // kept matches (at most MaxFindingsPerFile)
-	total   int     // all matches
+	an      *detectors.Analyzer
 	scratch []detectors.Match
-}
-
-// match is a detector match located in the file.
-type match struct {
-	detectors.Match
-	line   int
-	offset int64
+	line    []detectors.Located
 }
 
 // workspace holds the buffers one worker reuses from file to file, so
@@ -102,7 +94,8 @@ func scanItem(ctx context.Context, it scanners.Item, opt *Options, ws *workspace
 	head, perr := br.Peek(headSize)
 	atEOF := errors.Is(perr, io.EOF)
 	enc := textdec.Detect(head, atEOF)
-	f := &fileScan{ctx: ctx, opt: opt, it: it, ws: ws, scorer: detectors.NewScorer()}
+	f := &fileScan{ctx: ctx, opt: opt, it: it, ws: ws,
+		an: detectors.NewAnalyzer(opt.MaxFindingsPerFile, enc == textdec.Binary)}
 	var rerr error
 	if enc == textdec.Binary {
 		rerr = f.scanBinary(br)
@@ -116,10 +109,10 @@ func scanItem(ctx context.Context, it scanners.Item, opt *Options, ws *workspace
 		}
 		res.errors = append(res.errors, errorf(it.Path, "read error after %d bytes: %v; the rest of the file was not scanned", cr.n, rerr))
 	}
-	if f.total == 0 && len(res.errors) == 0 {
+	v, kept, total := f.an.Result()
+	if total == 0 && len(res.errors) == 0 {
 		return res
 	}
-	v := f.scorer.Verdict()
 	file := &report.File{
 		Path:           it.Path,
 		MediaType:      scanners.SniffMediaType(it.Path, head, enc != textdec.Binary),
@@ -127,7 +120,7 @@ func scanItem(ctx context.Context, it scanners.Item, opt *Options, ws *workspace
 		Classification: v.Classification,
 		Severity:       v.Severity,
 		Persons:        v.Persons,
-		Findings:       f.total,
+		Findings:       total,
 		Dummy:          v.Dummy,
 		Reason:         v.Reason,
 	}
@@ -135,31 +128,31 @@ func scanItem(ctx context.Context, it scanners.Item, opt *Options, ws *workspace
 		file.Categories = v.Categories
 	}
 	res.file = file
-	res.findings = f.findings(v)
+	res.findings = findings(it, kept, v, opt.Reveal)
 	return res
 }
 
 // findings turns the kept matches into masked, fingerprinted findings.
-func (f *fileScan) findings(v detectors.FileVerdict) []report.Finding {
-	out := make([]report.Finding, 0, len(f.matches))
+func findings(it scanners.Item, kept []detectors.Located, v detectors.FileVerdict, reveal bool) []report.Finding {
+	out := make([]report.Finding, 0, len(kept))
 	seen := map[string]int{}
-	for _, m := range f.matches {
+	for _, m := range kept {
 		masked := detectors.Mask(m.Category, m.Value)
 		key := m.Detector + "\x00" + masked
 		ord := seen[key]
 		seen[key] = ord + 1
 		evidence := masked
-		if f.opt.Reveal {
+		if reveal {
 			evidence = m.Value
 		}
 		out = append(out, report.Finding{
-			Fingerprint: Fingerprint(m.Detector, f.it.Rel, masked, ord),
-			Path:        f.it.Path,
-			Line:        m.line,
-			Offset:      m.offset,
+			Fingerprint: Fingerprint(m.Detector, it.Rel, masked, ord),
+			Path:        it.Path,
+			Line:        m.Line,
+			Offset:      m.Offset,
 			Detector:    m.Detector,
 			Category:    m.Category,
-			Severity:    v.FindingSeverity(m.Match),
+			Severity:    v.FindingSeverity(m),
 			Confidence:  m.Confidence,
 			Evidence:    evidence,
 		})
@@ -180,28 +173,51 @@ func Fingerprint(detector, rel, masked string, ordinal int) string {
 	return hex.EncodeToString(h.Sum(nil)[:16])
 }
 
-// detect runs every detector over normalised text and feeds the matches,
-// in text order, to the scorer. Matches ending at or before skip were
-// seen in the previous chunk. record maps a match to its record number
-// and location.
-func (f *fileScan) detect(text []byte, skip int, locate func(start int) (record, line int, offset int64)) {
+// detect runs every detector over normalised text, then hands the text
+// line by line, each with its matches, to the analyzer. Matches ending at
+// or before skip, and lines wholly before it, were seen with the previous
+// chunk. firstLine is the line number of text's first line (0 in a
+// binary, where every line stays 0); offsetAt maps a position in text to
+// a byte offset in the file (nil in text).
+func (f *fileScan) detect(text []byte, skip, firstLine int, offsetAt func(pos int) int64) {
 	f.scratch = f.scratch[:0]
 	for _, d := range f.opt.Detectors {
 		f.scratch = d.Find(f.scratch, text)
 	}
-	if len(f.scratch) == 0 {
-		return
-	}
-	sort.SliceStable(f.scratch, func(i, j int) bool { return f.scratch[i].Start < f.scratch[j].Start })
-	for _, m := range f.scratch {
-		if m.End <= skip {
-			continue
+	ms := f.scratch
+	sort.SliceStable(ms, func(i, j int) bool { return ms[i].Start < ms[j].Start })
+	line, mi := firstLine, 0
+	for pos := 0; pos < len(text); {
+		end := bytes.IndexByte(text[pos:], '\n')
+		if end < 0 {
+			end = len(text)
+		} else {
+			end += pos
 		}
-		rec, line, off := locate(m.Start)
-		f.scorer.Add(rec, m)
-		f.total++
-		if len(f.matches) < f.opt.MaxFindingsPerFile {
-			f.matches = append(f.matches, match{Match: m, line: line, offset: off})
+		f.line = f.line[:0]
+		for ; mi < len(ms) && ms[mi].Start < end+1; mi++ {
+			m := ms[mi]
+			if m.End <= skip {
+				continue
+			}
+			m.Start -= pos
+			m.End = min(m.End, end) - pos
+			loc := detectors.Located{Match: m, Line: line}
+			if offsetAt != nil {
+				loc.Offset = offsetAt(pos + m.Start)
+			}
+			f.line = append(f.line, loc)
+		}
+		if end > skip || len(f.line) > 0 {
+			var off int64
+			if offsetAt != nil {
+				off = offsetAt(pos)
+			}
+			f.an.Line(line, off, text[pos:end], f.line)
+		}
+		pos = end + 1
+		if firstLine > 0 {
+			line++
 		}
 	}
 }
@@ -261,13 +277,7 @@ func (f *fileScan) scanTextChunk(chunk []byte, rescan, baseLine int) {
 	ws.norm = textdec.Normalize(ws.norm[:0], chunk[:rescan])
 	skip := len(ws.norm)
 	ws.norm = textdec.Normalize(ws.norm, chunk[rescan:])
-	text := ws.norm
-	pos, line := 0, baseLine
-	f.detect(text, skip, func(start int) (int, int, int64) {
-		line += bytes.Count(text[pos:start], []byte{'\n'})
-		pos = start
-		return line, line, 0
-	})
+	f.detect(ws.norm, skip, baseLine, nil)
 }
 
 // scanBinary extracts printable strings (UTF-8, CP932, UTF-16LE) from a
@@ -287,34 +297,29 @@ func (f *fileScan) scanBinary(r io.Reader) error {
 		batch   []byte  // the batch handed to the detectors
 		starts  []int   // start of each string in batch
 		offsets []int64 // its offset in the file
-		records []int   // its record number
-		record  int
 	)
 	flush := func() {
 		if len(strs) == 0 {
 			return
 		}
 		sort.Slice(strs, func(i, j int) bool { return strs[i].start < strs[j].start })
-		batch, starts, offsets, records = batch[:0], starts[:0], offsets[:0], records[:0]
+		batch, starts, offsets = batch[:0], starts[:0], offsets[:0]
 		for i, s := range strs {
 			if i > 0 {
 				if gap := s.start - strs[i-1].end; gap >= 0 && gap <= recordGap {
 					batch = append(batch, '\t')
 				} else {
 					batch = append(batch, '\n')
-					record++
 				}
 			}
 			starts = append(starts, len(batch))
 			offsets = append(offsets, s.start)
-			records = append(records, record)
 			batch = append(batch, pool[s.lo:s.hi]...)
 		}
 		batch = append(batch, '\n')
-		record++
-		f.detect(batch, 0, func(start int) (int, int, int64) {
-			i := sort.Search(len(starts), func(i int) bool { return starts[i] > start }) - 1
-			return records[i], 0, offsets[i]
+		f.detect(batch, 0, 0, func(pos int) int64 {
+			i := sort.Search(len(starts), func(i int) bool { return starts[i] > pos }) - 1
+			return offsets[max(i, 0)]
 		})
 		pool, strs = pool[:0], strs[:0]
 	}

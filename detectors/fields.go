@@ -1,0 +1,248 @@
+package detectors
+
+import (
+	"bytes"
+	"strings"
+	"sync"
+
+	"github.com/rouei/rouei/patterns"
+)
+
+// Field is the kind of a column of a record set (patterns/headers.txt).
+type Field uint8
+
+// Fields of personal and library records.
+const (
+	FieldNone Field = iota
+	FieldName
+	FieldNameKana
+	FieldPhone
+	FieldEmail
+	FieldAddress
+	FieldPostalCode
+	FieldBirthDate
+	FieldAge
+	FieldMyNumber
+	FieldPatronID
+	FieldBookTitle
+	FieldISBN
+	FieldAuthor
+	FieldPublisher
+	FieldLoanDate
+	FieldDueDate
+	FieldOverdueDays
+	FieldHoldNo
+	FieldHoldDate
+	FieldHoldExpiry
+	FieldPickup
+	FieldRegistered
+	FieldSex
+	numFields
+)
+
+var fieldNames = [numFields]string{
+	"", "name", "name_kana", "phone", "email", "address", "postal_code", "birth_date", "age",
+	"my_number", "patron_id", "book_title", "isbn", "author", "publisher", "loan_date",
+	"due_date", "overdue_days", "hold_no", "hold_date", "hold_expiry", "pickup", "registered", "sex",
+}
+
+// String returns the field's name as in patterns/headers.txt.
+func (f Field) String() string {
+	if f < numFields {
+		return fieldNames[f]
+	}
+	return "field?"
+}
+
+// fieldSet is a set of fields.
+type fieldSet uint32
+
+func (s fieldSet) has(f Field) bool { return s&(1<<f) != 0 }
+func (s *fieldSet) add(f Field)     { *s |= 1 << f }
+
+// headerFields maps a normalised header (see normHeader) to its field.
+var headerFields = sync.OnceValue(func() map[string]Field {
+	byName := map[string]Field{}
+	for f := Field(1); f < numFields; f++ {
+		byName[f.String()] = f
+	}
+	out := map[string]Field{}
+	for key, heads := range patterns.Fields("headers.txt") {
+		f, ok := byName[key]
+		if !ok {
+			panic("detectors: headers.txt names an unknown field " + key)
+		}
+		for _, h := range heads {
+			out[string(normHeader(nil, []byte(h)))] = f
+		}
+	}
+	return out
+})
+
+// headerField returns the field a header cell names.
+func headerField(buf []byte, cell []byte) (Field, []byte) {
+	buf = normHeader(buf[:0], cell)
+	return headerFields()[string(buf)], buf
+}
+
+// normHeader appends the normalised form of a header cell to dst: the
+// last double-quoted identifier if there is one ("PATRON_NO" in
+// `INSERT INTO "PATRON" ("PATRON_NO"`), else the cell trimmed of white
+// space, quotes, brackets and a trailing colon, ASCII upper-cased.
+func normHeader(dst, cell []byte) []byte {
+	if i := bytes.LastIndexByte(cell, '"'); i > 0 {
+		if j := bytes.LastIndexByte(cell[:i], '"'); j >= 0 && i-j > 1 {
+			cell = cell[j+1 : i]
+		}
+	}
+	cell = bytes.Trim(cell, " \t\r'`\"()[]<>「」【】『』:：*＊※")
+	for _, c := range cell {
+		if c >= 'a' && c <= 'z' {
+			c -= 'a' - 'A'
+		}
+		dst = append(dst, c)
+	}
+	return dst
+}
+
+// vocabClass is a class of words that hint at a record set's kind.
+type vocabClass uint8
+
+const (
+	vocabOverdue vocabClass = iota
+	vocabHold
+	vocabLoan
+	vocabRegistry
+	vocabContact
+	vocabOrganisation
+	numVocab
+)
+
+var vocabClassNames = map[string]vocabClass{
+	"overdue": vocabOverdue, "hold": vocabHold, "loan": vocabLoan, "registry": vocabRegistry,
+	"contact": vocabContact, "organisation": vocabOrganisation,
+}
+
+type vocabWord struct {
+	word  []byte
+	class vocabClass
+}
+
+// vocabulary is patterns/vocabulary.txt, grouped by first byte so that a
+// line is scanned once.
+var vocabulary = sync.OnceValue(func() (byFirst [256][]vocabWord) {
+	for key, words := range patterns.Fields("vocabulary.txt") {
+		c, ok := vocabClassNames[key]
+		if !ok {
+			panic("detectors: vocabulary.txt names an unknown class " + key)
+		}
+		for _, w := range words {
+			byFirst[w[0]] = append(byFirst[w[0]], vocabWord{[]byte(w), c})
+		}
+	}
+	return byFirst
+})
+
+// countVocab adds the vocabulary words in line to counts.
+func countVocab(counts *[numVocab]int, line []byte) {
+	v := vocabulary()
+	for i := 0; i < len(line); i++ {
+		ws := v[line[i]]
+		if ws == nil {
+			continue
+		}
+		for _, w := range ws {
+			if bytes.HasPrefix(line[i:], w.word) {
+				counts[w.class]++
+				i += len(w.word) - 1
+				break
+			}
+		}
+	}
+}
+
+// hasVocab reports whether line holds a word of class c.
+func hasVocab(line []byte, c vocabClass) bool {
+	var counts [numVocab]int
+	countVocab(&counts, line)
+	return counts[c] > 0
+}
+
+// splitCells splits a line into cells at delim, honouring double quotes
+// for ',' (CSV). For delim ' ' cells are separated by runs of two or more
+// spaces (fixed-width print files). It appends to dst and returns it.
+func splitCells(dst [][]byte, line []byte, delim byte) [][]byte {
+	switch delim {
+	case ' ':
+		i := 0
+		for i < len(line) && line[i] == ' ' {
+			i++
+		}
+		start := i
+		for i < len(line) {
+			if line[i] == ' ' && i+1 < len(line) && line[i+1] == ' ' {
+				dst = append(dst, line[start:i])
+				for i < len(line) && line[i] == ' ' {
+					i++
+				}
+				start = i
+				continue
+			}
+			i++
+		}
+		if start < len(line) {
+			dst = append(dst, bytes.TrimRight(line[start:], " "))
+		}
+		return dst
+	case ',':
+		start, quoted := 0, false
+		for i, c := range line {
+			switch {
+			case c == '"':
+				quoted = !quoted
+			case c == ',' && !quoted:
+				dst = append(dst, line[start:i])
+				start = i + 1
+			}
+		}
+		return append(dst, line[start:])
+	}
+	for {
+		i := bytes.IndexByte(line, delim)
+		if i < 0 {
+			return append(dst, line)
+		}
+		dst = append(dst, line[:i])
+		line = line[i+1:]
+	}
+}
+
+// cellText trims a cell for typing: white space and CSV quotes.
+func cellText(c []byte) []byte {
+	c = bytes.TrimSpace(c)
+	if len(c) >= 2 && c[0] == '"' && c[len(c)-1] == '"' {
+		c = c[1 : len(c)-1]
+	}
+	return bytes.TrimSpace(c)
+}
+
+var prefectures = sync.OnceValue(patterns.Prefectures)
+
+// looksLikeAddress reports whether a cell reads as a postal address: a
+// prefecture, or a municipality suffix followed by more text.
+func looksLikeAddress(s string) bool {
+	if len(s) < 9 {
+		return false
+	}
+	for _, p := range prefectures() {
+		if strings.HasPrefix(s, p) {
+			return true
+		}
+	}
+	for _, suf := range []string{"市", "区", "町", "村", "郡"} {
+		if i := strings.Index(s, suf); i > 0 && i+len(suf) < len(s) {
+			return true
+		}
+	}
+	return false
+}

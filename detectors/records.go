@@ -1,0 +1,988 @@
+package detectors
+
+import (
+	"bytes"
+	"fmt"
+	"hash/maphash"
+	"sort"
+	"strings"
+	"unicode/utf8"
+)
+
+// Classification names of the contract (files[].classification).
+const (
+	ClassNone           = "none"
+	ClassOverdueList    = "overdue_list"
+	ClassHoldList       = "hold_list"
+	ClassPatronRegistry = "patron_registry"
+	ClassLoanRecord     = "loan_record"
+	ClassContactList    = "contact_list"
+)
+
+// MinConfidence is the confidence below which a match is reported but
+// does not count toward a file's verdict.
+const MinConfidence = 0.5
+
+// BulkPersons is how many distinct people with contact data make a file
+// a bulk leak (severity high) rather than one person's data (medium).
+const BulkPersons = 5
+
+const (
+	// maxPersonKeys bounds the memory spent on telling people apart in one
+	// file; past it, every further record counts as a new person.
+	maxPersonKeys = 1 << 20
+	// maxBlockLines bounds a block of text lines judged together.
+	maxBlockLines = 200
+	// maxHeaderLine is the longest line tried as a table header.
+	maxHeaderLine = 4096
+	// vocabLines is how many first lines of a file count toward its vocabulary.
+	vocabLines = 64
+	// recentLines is how many lines before a block's first match are
+	// searched for organisation words.
+	recentLines = 4
+)
+
+// Located is a match placed in its file.
+type Located struct {
+	Match
+	Line   int   // 1-based line; 0 in a binary
+	Offset int64 // byte offset of the string in a binary; 0 in text
+	Org    bool  // organisational contact data (the library's own number, …)
+}
+
+// FileVerdict is the judgement on one file from all its records.
+type FileVerdict struct {
+	Classification string         // contract classification
+	Severity       Severity       // the file's severity
+	Persons        int            // distinct people whose data the file holds
+	Dummy          bool           // the file's personal data is recognisably test data
+	Reason         string         // one line: why this verdict
+	Categories     map[string]int // counted matches per category (dummy ones included)
+}
+
+// FindingSeverity is the severity of one of the file's matches: dummy
+// data is info, organisational contact data and matches below
+// MinConfidence are low, anything else shares the file's severity.
+func (v FileVerdict) FindingSeverity(m Located) Severity {
+	switch {
+	case m.Dummy, v.Dummy:
+		return Info
+	case m.Org, m.Confidence < MinConfidence, v.Severity < Low:
+		return Low
+	}
+	return v.Severity
+}
+
+// Analyzer reads one file line by line, with the detectors' matches of
+// each line, understands its record structure and judges the file.
+//
+// Tables (CSV, TSV, fixed-width columns, the column list of a database
+// dump) are recognised by a header row whose cells name fields
+// (patterns/headers.txt); each following row is one record, and its
+// cells are typed by their column: a name column's cells are names even
+// when the dictionary does not know them, a birth-date column's dates
+// are birth dates. A row with delimiters and contact data but no header
+// is typed from its values. Any other text is read in blocks separated
+// by blank lines, and in sections separated by rule lines or form feeds:
+// a section holds one person at a time (a reminder postcard: 〒, address,
+// 「氏名 様」, the overdue books); a block with organisation words
+// (図書館, 市役所, 株式会社 …) and no person's name holds the
+// organisation's own contact data.
+//
+// Memory is bounded whatever the file size: the current record and block,
+// at most maxKept kept matches and a capped set of hashed person keys.
+type Analyzer struct {
+	binary  bool
+	maxKept int
+	seed    maphash.Seed
+
+	kept  []Located
+	total int
+
+	// table state
+	table    bool
+	delim    byte
+	cols     []Field
+	minCells int
+	heads    []string // known header cells as written, of the last table
+	cells    [][]byte
+	hbuf     []byte
+
+	blk    block
+	cur    record
+	recent [recentLines]recentLine
+	nrec   int
+
+	vocab          [numVocab]int
+	fields         fieldSet // fields of non-dummy person records
+	categories     map[string]int
+	persons        map[uint64]struct{}
+	contactPersons map[uint64]struct{}
+	dummyPersons   map[uint64]struct{}
+	overflow       int
+	myNumber       int
+	weak           int // records with weak signals only (an age, a date)
+	dummyNamed     int // dummy records with a dummy name (山田太郎)
+	org            int // organisational matches
+	lines          int
+	tableRows      int
+}
+
+// recentLine remembers whether a recent line had organisation words.
+type recentLine struct{ org bool }
+
+// block is a run of text lines between blank lines.
+type block struct {
+	items []blockItem
+	books []Located
+	org   bool
+	names int
+	lines int
+}
+
+type blockItem struct {
+	m    Located
+	kept int // index in kept, or -1
+}
+
+// record is the personal data of one person: a table row, or a section
+// of text around one name.
+type record struct {
+	name, kana      string
+	contact, birth  string
+	fields          fieldSet
+	real, dummy     int
+	myNumber, books bool
+	nameDummy       bool
+	dummyKey        string    // tells dummy people apart
+	pending         []Located // patron IDs and titles, kept once the record proves to be a person's
+}
+
+// NewAnalyzer returns an Analyzer that keeps at most maxKept matches for
+// the report (all are counted). binary says the lines are strings
+// extracted from a binary file: a table opened by a header there is not
+// closed by the junk strings between its rows.
+func NewAnalyzer(maxKept int, binary bool) *Analyzer {
+	return &Analyzer{
+		binary: binary, maxKept: maxKept, seed: maphash.MakeSeed(),
+		categories: map[string]int{}, persons: map[uint64]struct{}{},
+		contactPersons: map[uint64]struct{}{}, dummyPersons: map[uint64]struct{}{},
+	}
+}
+
+// keep counts a match and keeps it for the report if there is room. It
+// returns its index in kept, or -1.
+func (a *Analyzer) keep(m Located) int {
+	a.total++
+	a.categories[m.Category]++
+	if len(a.kept) >= a.maxKept {
+		return -1
+	}
+	a.kept = append(a.kept, m)
+	return len(a.kept) - 1
+}
+
+// Line takes one line of normalised text (without its '\n') and the
+// detectors' matches in it, with Start/End relative to text, in order.
+// offset is the line's byte offset in a binary (0 in text).
+func (a *Analyzer) Line(line int, offset int64, text []byte, ms []Located) {
+	a.lines++
+	text = bytes.TrimRight(text, "\r")
+	if i := bytes.LastIndexByte(text, '\f'); i >= 0 {
+		// A form feed starts a new page: a new section from here on.
+		a.endSection()
+		if !a.binary {
+			a.table = false
+		}
+		ms = shiftMatches(ms, i+1)
+		text = text[i+1:]
+	}
+	if len(text) == 0 || isBlankLine(text) {
+		a.endBlock()
+		if !a.binary {
+			a.table = false
+		}
+		return
+	}
+	if isRuleLine(text) {
+		a.endSection()
+		if !a.binary {
+			a.table = false
+		}
+		return
+	}
+	for i := range ms {
+		if ms[i].Category == "email" && orgEmail(ms[i].Value) {
+			ms[i].Org = true
+		}
+	}
+	if a.lines <= vocabLines || len(ms) > 0 || a.cur.name != "" {
+		countVocab(&a.vocab, text)
+	}
+	if len(ms) == 0 && a.tryHeader(text) {
+		a.endSection()
+		return
+	}
+	if a.table {
+		if a.tableRow(line, offset, text, ms) {
+			return
+		}
+		if !a.binary {
+			a.table = false
+		}
+	}
+	if len(ms) > 0 && a.headerlessRow(line, offset, text, ms) {
+		return
+	}
+	a.blockLine(line, offset, text, ms)
+}
+
+// isBlankLine reports whether a line holds only white space.
+func isBlankLine(b []byte) bool {
+	return len(bytes.TrimSpace(b)) == 0
+}
+
+// shiftMatches drops the matches before cut and makes the others
+// relative to it.
+func shiftMatches(ms []Located, cut int) []Located {
+	out := ms[:0]
+	for _, m := range ms {
+		if m.Start >= cut {
+			m.Start -= cut
+			m.End -= cut
+			out = append(out, m)
+		}
+	}
+	return out
+}
+
+// isRuleLine reports whether a line separates sections: eight or more
+// rule characters and nothing else.
+func isRuleLine(b []byte) bool {
+	b = bytes.TrimSpace(b)
+	n := 0
+	for _, r := range string(b) {
+		switch r {
+		case '-', '=', '_', '*', '─', '━', '＊', '＿', '＝', '~', '#':
+			n++
+		default:
+			return false
+		}
+	}
+	return n >= 8
+}
+
+// tryHeader opens a table when text is a header row: two or more cells
+// that name fields, and at least half the cells known (so prose with a
+// comma is not a header). A catalogue's header (書名, 著者名, ISBN) opens
+// one too, so that its author column is known for what it is.
+func (a *Analyzer) tryHeader(text []byte) bool {
+	if len(text) > maxHeaderLine {
+		return false
+	}
+	bestKnown, bestDelim := 0, byte(0)
+	for _, d := range [...]byte{',', '\t', ' '} {
+		if d == ' ' && !bytes.Contains(text, []byte("  ")) {
+			continue
+		}
+		if d != ' ' && bytes.IndexByte(text, d) < 0 {
+			continue
+		}
+		a.cells = splitCells(a.cells[:0], text, d)
+		if len(a.cells) < 2 {
+			continue
+		}
+		known := 0
+		for _, c := range a.cells {
+			var f Field
+			f, a.hbuf = headerField(a.hbuf, c)
+			if f != FieldNone {
+				known++
+			}
+		}
+		if known >= 2 && known*2 >= len(a.cells) && known > bestKnown {
+			bestKnown, bestDelim = known, d
+		}
+	}
+	if bestKnown == 0 {
+		return false
+	}
+	a.cells = splitCells(a.cells[:0], text, bestDelim)
+	a.table, a.delim = true, bestDelim
+	a.cols = a.cols[:0]
+	a.heads = a.heads[:0]
+	a.minCells = 2
+	for i, c := range a.cells {
+		var f Field
+		f, a.hbuf = headerField(a.hbuf, c)
+		a.cols = append(a.cols, f)
+		if f != FieldNone {
+			a.heads = append(a.heads, string(bytes.TrimSpace(bytes.Trim(c, " \"'"))))
+			a.minCells = i + 1
+		}
+	}
+	countVocab(&a.vocab, text)
+	return true
+}
+
+// cellSpan is where a cell lies in its line.
+func cellSpan(line, cell []byte) (int, int) {
+	s := cap(line) - cap(cell)
+	return s, s + len(cell)
+}
+
+// tableRow reads text as a row of the open table. It reports false when
+// the line does not fit the table.
+func (a *Analyzer) tableRow(line int, offset int64, text []byte, ms []Located) bool {
+	a.cells = splitCells(a.cells[:0], text, a.delim)
+	if len(a.cells) < a.minCells && a.delim != '\t' && bytes.IndexByte(text, '\t') >= 0 {
+		a.cells = splitCells(a.cells[:0], text, '\t')
+	}
+	if len(a.cells) < a.minCells {
+		return false
+	}
+	a.tableRows++
+	a.row(line, offset, text, ms, a.cols)
+	return true
+}
+
+// headerlessRow reads a delimited line with contact data but no header:
+// its cells are typed from their values.
+func (a *Analyzer) headerlessRow(line int, offset int64, text []byte, ms []Located) bool {
+	hasContact := false
+	for _, m := range ms {
+		if contactCategory(m.Category) || m.Category == "my_number" {
+			hasContact = true
+		}
+	}
+	if !hasContact {
+		return false
+	}
+	for _, d := range [...]byte{'\t', ','} {
+		if bytes.Count(text, []byte{d}) < 2 {
+			continue
+		}
+		a.cells = splitCells(a.cells[:0], text, d)
+		a.row(line, offset, text, ms, nil)
+		return true
+	}
+	return false
+}
+
+func contactCategory(c string) bool {
+	switch c {
+	case "phone", "email", "address", "postal_code":
+		return true
+	}
+	return false
+}
+
+func isNameCat(c string) bool { return c == "name" || c == "name_kana" }
+
+// row turns one table row into a record. cols types the cells (nil: type
+// them from their values).
+func (a *Analyzer) row(line int, offset int64, text []byte, ms []Located, cols []Field) {
+	a.endSection()
+	r := &a.cur
+	at := func(s, e int) Located {
+		return Located{Match: Match{Start: s, End: e}, Line: line, Offset: offset}
+	}
+	covered := func(s, e int, cat string) bool {
+		for _, m := range ms {
+			if m.Start < e && s < m.End && (cat == "" || m.Category == cat || (isNameCat(cat) && isNameCat(m.Category))) {
+				return true
+			}
+		}
+		return false
+	}
+	colOf := func(pos int) Field {
+		for i, c := range a.cells {
+			if s, e := cellSpan(text, c); pos >= s && pos <= e && i < len(cols) {
+				return cols[i]
+			}
+		}
+		return FieldNone
+	}
+	// The detectors' matches, less names in author and publisher columns.
+	for _, m := range ms {
+		if isNameCat(m.Category) {
+			if f := colOf(m.Start); f == FieldAuthor || f == FieldPublisher {
+				continue
+			}
+		}
+		a.add(r, m, a.keep(m))
+	}
+	for i, c := range a.cells {
+		f := FieldNone
+		if i < len(cols) {
+			f = cols[i]
+		}
+		v := cellText(c)
+		if len(v) == 0 {
+			continue
+		}
+		s, e := cellSpan(text, v)
+		switch f {
+		case FieldNone:
+			if cols != nil || covered(s, e, "") || utf8.RuneCount(v) > 12 {
+				continue
+			}
+			if cat, conf := NameLikeness(string(v)); cat != "" && conf >= 0.8 {
+				m := at(s, e)
+				m.Detector, m.Category, m.Value, m.Confidence = nameDetectorID(cat), cat, string(v), 0.7
+				m.Dummy = isDummyName(m.Value)
+				a.add(r, m, a.keep(m))
+			}
+		case FieldName, FieldNameKana:
+			if covered(s, e, "name") {
+				continue
+			}
+			cat, _ := NameLikeness(string(v))
+			dummy := isDummyName(string(v))
+			if cat == "" && dummy {
+				cat = map[Field]string{FieldName: "name", FieldNameKana: "name_kana"}[f]
+			}
+			if cat != "" {
+				m := at(s, e)
+				m.Detector, m.Category, m.Value, m.Confidence = nameDetectorID(cat), cat, string(v), 0.9
+				m.Dummy = dummy
+				a.add(r, m, a.keep(m))
+			}
+		case FieldBirthDate:
+			if covered(s, e, "birth_date") {
+				continue
+			}
+			if iso, ok := parseBirthCell(v); ok {
+				m := at(s, e)
+				m.Detector, m.Category, m.Value, m.Confidence = "jp-birthdate", "birth_date", iso, 0.85
+				a.add(r, m, a.keep(m))
+			}
+		case FieldMyNumber:
+			if covered(s, e, "my_number") {
+				continue
+			}
+			if d := digitBytes(v); len(d) == 12 && validMyNumber(d) {
+				m := at(s, e)
+				m.Detector, m.Category, m.Value, m.Confidence = "jp-mynumber", "my_number", string(d), 0.9
+				m.Dummy = dummies().myNumber[string(d)]
+				a.add(r, m, a.keep(m))
+			}
+		case FieldAge:
+			if covered(s, e, "age") {
+				continue
+			}
+			if n, ok := smallNumber(v); ok && n <= 120 {
+				m := at(s, e)
+				m.Detector, m.Category, m.Value, m.Confidence = "jp-age", "age", string(v), 0.8
+				a.add(r, m, a.keep(m))
+			}
+		case FieldAddress:
+			if covered(s, e, "address") || !looksLikeAddress(string(v)) {
+				continue
+			}
+			m := at(s, e)
+			m.Detector, m.Category, m.Value, m.Confidence = "jp-address", "address", string(v), 0.85
+			m.Dummy = isDummyAddress(m.Value)
+			a.add(r, m, a.keep(m))
+		case FieldPatronID:
+			m := at(s, e)
+			m.Detector, m.Category, m.Value, m.Confidence = "patron-id", "patron_id", string(v), 0.8
+			r.pending = append(r.pending, m)
+		case FieldBookTitle:
+			m := at(s, e)
+			m.Detector, m.Category, m.Value, m.Confidence = "book-title", "book_title", string(v), 0.8
+			r.pending = append(r.pending, m)
+		case FieldISBN:
+			if d := digitBytes(v); validISBN(d) {
+				m := at(s, e)
+				m.Detector, m.Category, m.Value, m.Confidence = "isbn", "isbn", string(v), 0.9
+				r.pending = append(r.pending, m)
+			}
+		default:
+			r.fields.add(f) // loan/due/hold dates, pickup branch …: the row's kind
+		}
+	}
+	a.closeRecord()
+}
+
+func nameDetectorID(cat string) string {
+	if cat == "name_kana" {
+		return nameKanaID
+	}
+	return nameID
+}
+
+// blockLine adds a line of free text to the current block.
+func (a *Analyzer) blockLine(line int, offset int64, text []byte, ms []Located) {
+	b := &a.blk
+	copy(a.recent[1:], a.recent[:recentLines-1])
+	org := false
+	if len(b.items) > 0 || len(ms) > 0 {
+		org = hasVocab(text, vocabOrganisation)
+	}
+	a.recent[0] = recentLine{org: org}
+	if len(ms) > 0 && len(b.items) == 0 {
+		// The block's first match: were the lines before it an organisation's?
+		for i := 1; i < recentLines && i <= b.lines; i++ {
+			org = org || a.recent[i].org
+		}
+	}
+	b.org = b.org || org
+	b.lines++
+	for _, m := range ms {
+		if isNameCat(m.Category) && m.Confidence >= MinConfidence && !m.Dummy {
+			b.names++
+		}
+		b.items = append(b.items, blockItem{m: m, kept: a.keep(m)})
+	}
+	// Titles in 『』 on a line are the reading data of the person in hand.
+	for rest, base := text, 0; ; {
+		i := bytes.Index(rest, []byte("『"))
+		if i < 0 {
+			break
+		}
+		j := bytes.Index(rest[i:], []byte("』"))
+		if j < 0 {
+			break
+		}
+		s, e := base+i+len("『"), base+i+j
+		if e > s {
+			m := Located{Match: Match{Detector: "book-title", Category: "book_title", Value: string(text[s:e]),
+				Start: s, End: e, Confidence: 0.7}, Line: line, Offset: offset}
+			b.books = append(b.books, m)
+		}
+		base += i + j + len("』")
+		rest = text[base:]
+	}
+	if b.lines >= maxBlockLines {
+		a.endBlock()
+	}
+}
+
+// endBlock judges the current block: an organisation's block keeps its
+// contact data out of the people; any other feeds the section's person.
+func (a *Analyzer) endBlock() {
+	b := &a.blk
+	if b.org && b.names == 0 {
+		for _, it := range b.items {
+			if it.kept >= 0 {
+				a.kept[it.kept].Org = true
+			}
+			a.org++
+		}
+	} else {
+		for _, it := range b.items {
+			m := it.m
+			r := &a.cur
+			switch {
+			case isNameCat(m.Category) && m.Confidence >= MinConfidence && !m.Dummy:
+				v := personKey(m.Value)
+				if (m.Category == "name" && r.name != "" && r.name != v) ||
+					(m.Category == "name_kana" && r.kana != "" && r.kana != v && r.name == "") {
+					a.closeRecord()
+				}
+			case m.Category == "postal_code" && r.fields.has(FieldPostalCode) && r.name != "":
+				a.closeRecord() // a new address block after a named person: the next postcard
+			case (m.Category == "phone" || m.Category == "email") && r.name == "" && r.kana == "" &&
+				r.contact != "" && r.contact != m.Category+":"+m.Value && m.Confidence >= MinConfidence && !m.Dummy:
+				a.closeRecord() // a list of contacts without names: one per record
+			}
+			a.add(&a.cur, m, -2)
+		}
+		if len(b.books) > 0 && (a.cur.name != "" || a.cur.kana != "") {
+			for _, m := range b.books {
+				a.keep(m)
+				a.cur.books = true
+				a.cur.fields.add(FieldBookTitle)
+			}
+		}
+	}
+	b.items, b.books = b.items[:0], b.books[:0]
+	b.org, b.names, b.lines = false, 0, 0
+}
+
+// endSection closes the block and the person in hand.
+func (a *Analyzer) endSection() {
+	a.endBlock()
+	a.closeRecord()
+}
+
+// add records a match in r. kept is its index in a.kept (-1: not kept,
+// -2: already counted by keep).
+func (a *Analyzer) add(r *record, m Located, kept int) {
+	_ = kept
+	if m.Org {
+		a.org++
+		return
+	}
+	if m.Dummy {
+		r.dummy++
+		if isNameCat(m.Category) {
+			r.nameDummy = true
+			if r.dummyKey == "" {
+				r.dummyKey = personKey(m.Value)
+			}
+		} else if r.dummyKey == "" {
+			r.dummyKey = m.Category + ":" + m.Value
+		}
+		return
+	}
+	if m.Confidence < MinConfidence {
+		return
+	}
+	r.real++
+	switch m.Category {
+	case "name":
+		if r.name == "" {
+			r.name = personKey(m.Value)
+		}
+		r.fields.add(FieldName)
+	case "name_kana":
+		if r.kana == "" {
+			r.kana = personKey(m.Value)
+		}
+		r.fields.add(FieldNameKana)
+	case "phone", "email":
+		if r.contact == "" {
+			r.contact = m.Category + ":" + m.Value
+		}
+		r.fields.add(map[string]Field{"phone": FieldPhone, "email": FieldEmail}[m.Category])
+	case "address":
+		r.fields.add(FieldAddress)
+	case "postal_code":
+		r.fields.add(FieldPostalCode)
+	case "my_number":
+		r.myNumber = true
+		if r.contact == "" {
+			r.contact = "my:" + m.Value
+		}
+		r.fields.add(FieldMyNumber)
+	case "birth_date":
+		if r.birth == "" {
+			r.birth = m.Value
+		}
+		r.fields.add(FieldBirthDate)
+	case "age":
+		r.fields.add(FieldAge)
+	case "book_title", "isbn":
+		r.books = true
+		r.fields.add(FieldBookTitle)
+	case "patron_id":
+		r.fields.add(FieldPatronID)
+	}
+}
+
+// personKey normalises a name for telling people apart: no spaces.
+func personKey(v string) string {
+	return strings.Map(func(r rune) rune {
+		if r == ' ' || r == '\u3000' || r == '\t' {
+			return -1
+		}
+		return r
+	}, v)
+}
+
+// closeRecord counts the record in hand as a person (or not) and starts
+// a new one.
+func (a *Analyzer) closeRecord() {
+	r := &a.cur
+	defer func() {
+		pending := r.pending[:0]
+		*r = record{pending: pending}
+	}()
+	if r.real == 0 && r.dummy == 0 {
+		return
+	}
+	a.nrec++
+	ident := r.name
+	if ident == "" {
+		ident = r.kana
+	}
+	var key string
+	switch {
+	case ident != "" && r.contact != "":
+		key = "n:" + ident + "|" + r.contact
+	case ident != "" && r.birth != "":
+		key = "n:" + ident + "|" + r.birth
+	case ident != "":
+		key = "n:" + ident
+	case r.contact != "":
+		key = "c:" + r.contact
+	}
+	dummy := r.nameDummy || r.real == 0
+	if dummy && r.dummyKey != "" {
+		key = "d:" + r.dummyKey
+	}
+	if key == "" {
+		if !dummy {
+			a.weak++
+		}
+		return
+	}
+	h := maphash.String(a.seed, key)
+	if dummy {
+		if r.nameDummy {
+			a.dummyNamed++
+		}
+		if len(a.dummyPersons) < maxPersonKeys {
+			a.dummyPersons[h] = struct{}{}
+		}
+		return
+	}
+	// A person's patron ID and reading data count once the record is a person's.
+	for _, m := range r.pending {
+		a.keep(m)
+		a.add(r, m, -2)
+	}
+	if _, ok := a.persons[h]; !ok {
+		if len(a.persons) < maxPersonKeys {
+			a.persons[h] = struct{}{}
+		} else {
+			a.overflow++
+		}
+	}
+	hasContact := r.fields.has(FieldPhone) || r.fields.has(FieldEmail) || r.fields.has(FieldAddress) ||
+		r.fields.has(FieldPostalCode) || r.myNumber
+	if hasContact && (ident != "" || r.contact != "") {
+		if len(a.contactPersons) < maxPersonKeys {
+			a.contactPersons[h] = struct{}{}
+		}
+	}
+	if r.myNumber {
+		a.myNumber++
+	}
+	a.fields |= r.fields
+}
+
+// Result closes the file and returns its verdict and the kept matches in
+// file order, with the number of all matches.
+func (a *Analyzer) Result() (FileVerdict, []Located, int) {
+	a.endSection()
+	v := FileVerdict{Classification: ClassNone, Categories: a.categories}
+	persons := len(a.persons) + a.overflow
+	v.Persons = persons
+	v.Classification = a.classify()
+	reading := v.Classification == ClassOverdueList || v.Classification == ClassHoldList ||
+		v.Classification == ClassLoanRecord || v.Classification == ClassPatronRegistry
+	switch {
+	case a.myNumber > 0:
+		v.Severity = Critical
+	case reading && persons > 0:
+		v.Severity = Critical
+	case len(a.contactPersons) >= BulkPersons:
+		v.Severity = High
+	case len(a.contactPersons) > 0:
+		v.Severity = Medium
+	case persons == 0 && (a.dummyNamed > 0 || len(a.dummyPersons) >= 2):
+		// Only test people: 山田太郎, 090-0000-0000, example.com.
+		v.Severity, v.Dummy = Info, true
+		v.Persons = len(a.dummyPersons)
+	case persons > 0 || a.weak > 0 || a.org > 0:
+		v.Severity = Low
+	case a.total > 0:
+		v.Severity = Low
+		if a.onlyDummy() {
+			v.Severity = Info // a lone placeholder (support@example.co.jp in a manual)
+		}
+	}
+	v.Reason = a.reason(v)
+	sort.SliceStable(a.kept, func(i, j int) bool {
+		if a.kept[i].Line != a.kept[j].Line {
+			return a.kept[i].Line < a.kept[j].Line
+		}
+		if a.kept[i].Offset != a.kept[j].Offset {
+			return a.kept[i].Offset < a.kept[j].Offset
+		}
+		return a.kept[i].Start < a.kept[j].Start
+	})
+	return v, a.kept, a.total
+}
+
+// onlyDummy reports whether every counted match is dummy data.
+func (a *Analyzer) onlyDummy() bool {
+	for _, m := range a.kept {
+		if !m.Dummy && m.Confidence >= MinConfidence && !m.Org {
+			return false
+		}
+	}
+	return len(a.kept) > 0
+}
+
+// classify names the kind of record set from the fields of its people
+// and the vocabulary around them.
+func (a *Analyzer) classify() string {
+	if len(a.persons)+a.overflow == 0 {
+		return ClassNone
+	}
+	f := a.fields
+	score := func(v vocabClass, fs ...Field) int {
+		n := a.vocab[v]
+		for _, x := range fs {
+			if f.has(x) {
+				n += 3
+			}
+		}
+		return n
+	}
+	overdue := score(vocabOverdue, FieldDueDate, FieldOverdueDays)
+	hold := score(vocabHold, FieldHoldNo, FieldHoldDate, FieldHoldExpiry, FieldPickup)
+	books := f.has(FieldBookTitle) || f.has(FieldISBN)
+	person := f.has(FieldName) || f.has(FieldNameKana) || f.has(FieldPatronID)
+	switch {
+	case books && person && overdue > 0 && overdue >= hold:
+		return ClassOverdueList
+	case books && person && hold > 0:
+		return ClassHoldList
+	case books && person:
+		return ClassLoanRecord
+	case hold >= 6 && person:
+		return ClassHoldList
+	case f.has(FieldBirthDate) || f.has(FieldMyNumber) || f.has(FieldRegistered) || f.has(FieldSex) ||
+		(f.has(FieldPatronID) && (f.has(FieldAddress) || f.has(FieldPhone))) || (person && a.vocab[vocabRegistry] > 0):
+		return ClassPatronRegistry
+	case f.has(FieldPhone) || f.has(FieldEmail) || f.has(FieldAddress) || f.has(FieldPostalCode):
+		if person || len(a.contactPersons) >= BulkPersons {
+			return ClassContactList
+		}
+	}
+	return ClassNone
+}
+
+var classWords = map[string]string{
+	ClassOverdueList: "overdue list", ClassHoldList: "hold list", ClassPatronRegistry: "patron registry",
+	ClassLoanRecord: "loan record", ClassContactList: "contact list",
+}
+
+// reason explains the verdict in one line.
+func (a *Analyzer) reason(v FileVerdict) string {
+	var b strings.Builder
+	if w, ok := classWords[v.Classification]; ok {
+		b.WriteString(w + ": ")
+	}
+	switch {
+	case a.tableRows > 0 && len(a.heads) > 0 && v.Persons > 0:
+		heads := a.heads
+		if len(heads) > 8 {
+			heads = heads[:8]
+		}
+		fmt.Fprintf(&b, "%s columns", strings.Join(heads, "/"))
+	case v.Persons > 0:
+		var fs []string
+		for f := Field(1); f < numFields; f++ {
+			if a.fields.has(f) {
+				fs = append(fs, f.String())
+			}
+		}
+		fmt.Fprintf(&b, "records with %s", strings.Join(fs, "+"))
+	default:
+		cats := make([]string, 0, len(a.categories))
+		for c := range a.categories {
+			cats = append(cats, c)
+		}
+		sort.Strings(cats)
+		for i, c := range cats {
+			if i > 0 {
+				b.WriteString(", ")
+			}
+			fmt.Fprintf(&b, "%s×%d", c, a.categories[c])
+		}
+	}
+	if v.Persons > 0 && !v.Dummy {
+		fmt.Fprintf(&b, ", %d people", v.Persons)
+	}
+	switch {
+	case v.Dummy:
+		b.WriteString("; all recognisable test data")
+	case a.myNumber > 0:
+		b.WriteString("; My Number present")
+	case a.org > 0 && v.Persons == 0:
+		b.WriteString("; organisational contact data")
+	}
+	return b.String()
+}
+
+// digitBytes returns the ASCII digits of v.
+func digitBytes(v []byte) []byte {
+	out := make([]byte, 0, len(v))
+	for _, c := range v {
+		if c >= '0' && c <= '9' {
+			out = append(out, c)
+		}
+	}
+	return out
+}
+
+// smallNumber parses a cell of 1–3 digits.
+func smallNumber(v []byte) (int, bool) {
+	if len(v) == 0 || len(v) > 3 {
+		return 0, false
+	}
+	n := 0
+	for _, c := range v {
+		if c < '0' || c > '9' {
+			return 0, false
+		}
+		n = n*10 + int(c-'0')
+	}
+	return n, true
+}
+
+// parseBirthCell reads a date cell of a birth-date column (西暦 or 和暦).
+func parseBirthCell(v []byte) (string, bool) {
+	buf := make([]byte, 0, len(v)+16)
+	buf = append(buf, "生年月日:"...)
+	buf = append(buf, v...)
+	for _, m := range (BirthDate{}).Find(nil, buf) {
+		return m.Value, true
+	}
+	return "", false
+}
+
+// validISBN checks an ISBN-10 or ISBN-13 check digit (digits only; an
+// ISBN-10 check digit X is not supported by digitBytes and fails).
+func validISBN(d []byte) bool {
+	switch len(d) {
+	case 13:
+		sum := 0
+		for i, c := range d[:12] {
+			w := 1
+			if i%2 == 1 {
+				w = 3
+			}
+			sum += int(c-'0') * w
+		}
+		return (10-sum%10)%10 == int(d[12]-'0')
+	case 10:
+		sum := 0
+		for i, c := range d {
+			sum += int(c-'0') * (10 - i)
+		}
+		return sum%11 == 0
+	}
+	return false
+}
+
+// isDummyName reports whether v is a recognisable dummy name.
+func isDummyName(v string) bool { return nameDataOnce().isDummy(v) }
+
+// orgEmail reports whether an address belongs to a government body
+// (*.lg.jp for local government, *.go.jp for the state): organisational
+// contact data, not a person's.
+func orgEmail(v string) bool {
+	v = strings.ToLower(v)
+	return strings.HasSuffix(v, ".lg.jp") || strings.HasSuffix(v, ".go.jp")
+}
+
+// isDummyAddress reports whether an address is a recognisable placeholder
+// (テスト県…, or one of patterns/dummy.txt's addresses).
+func isDummyAddress(v string) bool {
+	if strings.Contains(v, "テスト") || strings.Contains(v, "〇〇") || strings.Contains(v, "○○") {
+		return true
+	}
+	for _, d := range dummies().address {
+		if strings.HasPrefix(strings.ReplaceAll(v, " ", ""), d) {
+			return true
+		}
+	}
+	return false
+}
