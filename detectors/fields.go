@@ -54,6 +54,17 @@ func (f Field) String() string {
 	return "field?"
 }
 
+// data reports whether the field is personal or reading data (as
+// opposed to a column that only tells what kind of list it is).
+func (f Field) data() bool {
+	switch f {
+	case FieldName, FieldNameKana, FieldPhone, FieldEmail, FieldAddress, FieldPostalCode,
+		FieldBirthDate, FieldAge, FieldMyNumber, FieldPatronID, FieldBookTitle, FieldISBN:
+		return true
+	}
+	return false
+}
+
 // fieldSet is a set of fields.
 type fieldSet uint32
 

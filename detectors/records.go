@@ -57,6 +57,8 @@ type FileVerdict struct {
 	Persons        int            // distinct people whose data the file holds
 	Dummy          bool           // the file's personal data is recognisably test data
 	Reason         string         // one line: why this verdict
+	Columns        []string       // header cells behind the verdict, as written (tables)
+	Fields         []string       // kinds of data in the people's records (name, phone, …)
 	Categories     map[string]int // counted matches per category (dummy ones included)
 }
 
@@ -128,8 +130,12 @@ type Analyzer struct {
 	tableRows      int
 }
 
-// recentLine remembers whether a recent line had organisation words.
-type recentLine struct{ org bool }
+// recentLine keeps the start of a recent line of the current block, to
+// be searched for organisation words once a match turns up.
+type recentLine struct{ text []byte }
+
+// maxRecentBytes is how much of a recent line is kept.
+const maxRecentBytes = 256
 
 // block is a run of text lines between blank lines.
 type block struct {
@@ -219,7 +225,7 @@ func (a *Analyzer) Line(line int, offset int64, text []byte, ms []Located) {
 	if a.lines <= vocabLines || len(ms) > 0 || a.cur.name != "" {
 		countVocab(&a.vocab, text)
 	}
-	if len(ms) == 0 && a.tryHeader(text) {
+	if len(ms) == 0 && a.header(text) {
 		a.endSection()
 		return
 	}
@@ -270,6 +276,26 @@ func isRuleLine(b []byte) bool {
 		}
 	}
 	return n >= 8
+}
+
+// header tries text as a table header. In a binary, a line is strings
+// joined by tabs, and the header is one of them (the column list of an
+// INSERT statement after its CREATE TABLE): the last that qualifies wins.
+func (a *Analyzer) header(text []byte) bool {
+	if !a.binary || bytes.IndexByte(text, '\t') < 0 {
+		return a.tryHeader(text)
+	}
+	for rest := text; len(rest) > 0; {
+		i := bytes.LastIndexByte(rest, '\t')
+		if a.tryHeader(rest[i+1:]) {
+			return true
+		}
+		if i < 0 {
+			break
+		}
+		rest = rest[:i]
+	}
+	return false
 }
 
 // tryHeader opens a table when text is a header row: two or more cells
@@ -341,6 +367,16 @@ func (a *Analyzer) tableRow(line int, offset int64, text []byte, ms []Located) b
 	if len(a.cells) < a.minCells {
 		return false
 	}
+	if extra := len(a.cells) - a.minCells; extra > 0 && a.binary {
+		// Junk strings next to a dump's row join it: find where the row starts.
+		best, bestFit := 0, -1
+		for k := 0; k <= extra && k < 8; k++ {
+			if fit := a.rowFit(text, a.cells[k:], ms); fit > bestFit {
+				best, bestFit = k, fit
+			}
+		}
+		a.cells = a.cells[best:]
+	}
 	a.tableRows++
 	a.row(line, offset, text, ms, a.cols)
 	return true
@@ -367,6 +403,46 @@ func (a *Analyzer) headerlessRow(line int, offset int64, text []byte, ms []Locat
 		return true
 	}
 	return false
+}
+
+// rowFit counts the cells whose content fits their column: a phone
+// column holding a phone match, a name column a name, a date column a
+// date.
+func (a *Analyzer) rowFit(text []byte, cells [][]byte, ms []Located) int {
+	fit := 0
+	for i, c := range cells {
+		if i >= len(a.cols) {
+			break
+		}
+		v := cellText(c)
+		if len(v) == 0 {
+			continue
+		}
+		s, e := cellSpan(text, v)
+		switch a.cols[i] {
+		case FieldPhone, FieldPostalCode, FieldEmail:
+			want := map[Field]string{FieldPhone: "phone", FieldPostalCode: "postal_code", FieldEmail: "email"}[a.cols[i]]
+			for _, m := range ms {
+				if m.Category == want && m.Start >= s && m.End <= e {
+					fit++
+					break
+				}
+			}
+		case FieldName, FieldNameKana:
+			if cat, _ := NameLikeness(string(v)); cat != "" {
+				fit++
+			}
+		case FieldBirthDate:
+			if _, ok := parseBirthCell(v); ok {
+				fit++
+			}
+		case FieldPatronID, FieldMyNumber:
+			if len(digitBytes(v)) == len(v) {
+				fit++
+			}
+		}
+	}
+	return fit
 }
 
 func contactCategory(c string) bool {
@@ -515,19 +591,21 @@ func nameDetectorID(cat string) string {
 // blockLine adds a line of free text to the current block.
 func (a *Analyzer) blockLine(line int, offset int64, text []byte, ms []Located) {
 	b := &a.blk
-	copy(a.recent[1:], a.recent[:recentLines-1])
 	org := false
 	if len(b.items) > 0 || len(ms) > 0 {
 		org = hasVocab(text, vocabOrganisation)
 	}
-	a.recent[0] = recentLine{org: org}
 	if len(ms) > 0 && len(b.items) == 0 {
 		// The block's first match: were the lines before it an organisation's?
-		for i := 1; i < recentLines && i <= b.lines; i++ {
-			org = org || a.recent[i].org
+		for i := 0; i < recentLines && i < b.lines; i++ {
+			org = org || hasVocab(a.recent[i].text, vocabOrganisation)
 		}
 	}
 	b.org = b.org || org
+	// Remember this line (the ring holds the block's last lines, newest first).
+	last := a.recent[recentLines-1].text[:0]
+	copy(a.recent[1:], a.recent[:recentLines-1])
+	a.recent[0].text = append(last, text[:min(len(text), maxRecentBytes)]...)
 	b.lines++
 	for _, m := range ms {
 		if isNameCat(m.Category) && m.Confidence >= MinConfidence && !m.Dummy {
@@ -786,6 +864,16 @@ func (a *Analyzer) Result() (FileVerdict, []Located, int) {
 		}
 	}
 	v.Reason = a.reason(v)
+	if v.Persons > 0 && !v.Dummy {
+		if a.tableRows > 0 && len(a.heads) > 0 {
+			v.Columns = append([]string(nil), a.heads...)
+		}
+		for f := Field(1); f < numFields; f++ {
+			if a.fields.has(f) && f.data() {
+				v.Fields = append(v.Fields, f.String())
+			}
+		}
+	}
 	sort.SliceStable(a.kept, func(i, j int) bool {
 		if a.kept[i].Line != a.kept[j].Line {
 			return a.kept[i].Line < a.kept[j].Line

@@ -123,6 +123,8 @@ func scanItem(ctx context.Context, it scanners.Item, opt *Options, ws *workspace
 		Findings:       total,
 		Dummy:          v.Dummy,
 		Reason:         v.Reason,
+		Columns:        v.Columns,
+		Fields:         v.Fields,
 	}
 	if len(v.Categories) > 0 {
 		file.Categories = v.Categories

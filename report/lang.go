@@ -84,6 +84,9 @@ type texts struct {
 	baselined string
 	andMore   func(n int) string
 	reasonSep string
+	columns   func(cols string) string   // the header cells behind a verdict
+	fields    func(fields string) string // the kinds of data in a file's records
+	fieldSep  string
 
 	// Endpoints section.
 	endpoints      string
@@ -165,6 +168,9 @@ var textTable = map[Lang]*texts{
 		baselined: "(baselined)",
 		andMore:   func(n int) string { return "… and " + group(n) + " more" },
 		reasonSep: " — ",
+		columns:   func(c string) string { return c + " columns" },
+		fields:    func(f string) string { return "records with " + f },
+		fieldSep:  "+",
 
 		endpoints: "FTP endpoints:",
 		reachable: func(y bool) string { return "reachable " + yesNo(y, "yes", "no") },
@@ -269,6 +275,9 @@ var textTable = map[Lang]*texts{
 		baselined: "(ベースライン登録済み)",
 		andMore:   func(n int) string { return "… ほか " + group(n) + " 件" },
 		reasonSep: " — ",
+		columns:   func(c string) string { return "列 " + c },
+		fields:    func(f string) string { return "項目 " + f },
+		fieldSep:  "・",
 
 		endpoints: "FTP エンドポイント:",
 		reachable: func(y bool) string { return "接続 " + yesNo(y, "可", "不可") },

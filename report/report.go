@@ -87,7 +87,9 @@ type File struct {
 	Persons        int                `json:"persons"`
 	Findings       int                `json:"findings"`
 	Dummy          bool               `json:"dummy"`
-	Reason         string             `json:"reason,omitempty"` // one-line explanation of the verdict (extension)
+	Reason         string             `json:"reason,omitempty"`  // one-line explanation of the verdict (extension)
+	Columns        []string           `json:"columns,omitempty"` // the header cells that made the verdict, as written (extension)
+	Fields         []string           `json:"fields,omitempty"`  // the kinds of data its people's records hold (extension)
 	Categories     map[string]int     `json:"categories,omitempty"`
 }
 

@@ -44,10 +44,11 @@ func sampleReport() *Report {
 				Severity: detectors.Info, Persons: 2, Findings: 2, Dummy: true},
 			{Path: "dist/enc.zip", MediaType: "application/zip", Classification: "none", Severity: detectors.None},
 			{Path: overdue, MediaType: "text/csv", Encoding: "shift_jis", Classification: "overdue_list",
-				Severity: crit, Persons: 159, Findings: 7, Reason: "返却期限・延滞日数の列と利用者の氏名・電話番号",
+				Severity: crit, Persons: 159, Findings: 7, Reason: "overdue list: 氏名/電話番号/書名/返却期限 columns, 159 people",
+				Columns:    []string{"氏名", "電話番号", "書名", "返却期限"},
 				Categories: map[string]int{"phone": 2, "name": 2, "address": 1, "birth_date": 1, "patron_id": 1}},
 			{Path: "dist/conf/staff.txt", Encoding: "utf-8", Classification: "none", Severity: detectors.Medium,
-				Persons: 1, Findings: 2},
+				Persons: 1, Findings: 2, Fields: []string{"name", "phone", "email"}},
 		},
 		Findings: []Finding{
 			fnd("dist/conf/staff.txt", 4, "email", "email", detectors.Medium, 0.9, "k***@example.jp", "fp-test-staff-2"),

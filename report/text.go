@@ -154,7 +154,19 @@ func writeFiles(b *strings.Builder, r *Report, t *texts, maxF int) {
 			parts = append(parts, t.dummy)
 		}
 		line := strings.Join(parts, t.sep)
-		if fb.Reason != "" {
+		switch {
+		case len(fb.Columns) > 0:
+			line += t.reasonSep + t.columns(clean(strings.Join(fb.Columns, "/")))
+		case len(fb.Fields) > 0:
+			fields := make([]string, len(fb.Fields))
+			for i, f := range fb.Fields {
+				fields[i] = f
+				if w, ok := t.category[f]; ok {
+					fields[i] = w
+				}
+			}
+			line += t.reasonSep + t.fields(clean(strings.Join(fields, t.fieldSep)))
+		case fb.Reason != "":
 			line += t.reasonSep + clean(fb.Reason)
 		}
 		b.WriteString(indent + line + "\n")
