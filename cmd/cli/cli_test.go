@@ -11,6 +11,7 @@ import (
 	"github.com/rouei/rouei/detectors"
 	"github.com/rouei/rouei/report"
 	"github.com/rouei/rouei/samples"
+	"golang.org/x/text/encoding/japanese"
 )
 
 // run runs the CLI and returns its exit status, stdout and stderr.
@@ -301,4 +302,44 @@ func TestSamples(t *testing.T) {
 // squeeze drops the spaces in a name ("佐藤　花子" and "佐藤 花子" are one).
 func squeeze(s string) string {
 	return strings.NewReplacer(" ", "", "\u3000", "").Replace(s)
+}
+
+// TestBadInput scans odd files: nothing crashes, nothing is dropped, the
+// report stays valid.
+func TestBadInput(t *testing.T) {
+	t.Setenv("CI", "true")
+	dir := t.TempDir()
+	cp932 := func(s string) string {
+		b, err := japanese.ShiftJIS.NewEncoder().String(s)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return b
+	}
+	long := strings.Repeat("あいうえお", 200_000) + " 連絡先 090-3141-5926"
+	writeFile(t, filepath.Join(dir, "empty.txt"), "")
+	writeFile(t, filepath.Join(dir, "nuls.bin"), strings.Repeat("\x00", 100_000))
+	writeFile(t, filepath.Join(dir, "truncated.csv"), cp932("氏名,電話番号\n佐藤 花子,090-2718-2818\n高橋")[:40])
+	writeFile(t, filepath.Join(dir, "mixed.txt"), "UTF-8 行 090-1414-2135\n"+cp932("SJIS 行 連絡先 080-2236-0679\n")+"\xff\xfe\xfd 壊れた\n")
+	writeFile(t, filepath.Join(dir, "longline.txt"), long)
+	code, js, stderr := run(t, "scan", "--format", "json", "--fail-on", "never", dir)
+	if code != ExitOK {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	if err := report.ValidateJSON([]byte(js), schemaPath(t)); err != nil {
+		t.Fatalf("report does not validate: %v", err)
+	}
+	r := decode(t, js)
+	if r.Stats.Files != 5 || len(r.Errors) != 0 {
+		t.Fatalf("stats %+v errors %v, want 5 files read without errors", r.Stats, r.Errors)
+	}
+	found := map[string]int{}
+	for _, f := range r.Findings {
+		found[filepath.Base(f.Path)]++
+	}
+	for name, want := range map[string]int{"truncated.csv": 1, "mixed.txt": 2, "longline.txt": 1} {
+		if found[name] < want {
+			t.Errorf("%s: %d findings, want at least %d", name, found[name], want)
+		}
+	}
 }
