@@ -49,6 +49,7 @@ type Extractor struct {
 	hasLast bool
 
 	queue  []queued // finished byte runs waiting for UTF-16 de-duplication
+	qtext  []byte   // texts of the queued runs, back to back
 	covers []span   // byte ranges of emitted UTF-16 runs
 	text   []byte   // decoding buffer
 }
@@ -60,6 +61,8 @@ type byteRun struct {
 	start, end int64
 	chars      int
 	dlen       int  // decoded length in bytes
+	asc        int  // ASCII characters at its end
+	ascMax     int  // longest stretch of ASCII characters in it
 	weak       bool // holds CP932 characters or half-width katakana
 	mode       uint8
 	carry      []byte
@@ -80,7 +83,8 @@ type u16Run struct {
 type queued struct {
 	span
 	weak bool
-	text []byte
+	text int // offset of the text in qtext
+	tlen int
 }
 
 type span struct{ start, end int64 }
@@ -161,8 +165,248 @@ func (e *Extractor) Flush() {
 // stream offset base. It returns how many bytes it consumed; the rest is an
 // incomplete character (only when !final).
 func (e *Extractor) scanBytes(p []byte, base int64, final bool) int {
+	i := e.scanFast(p, base)
+	return e.scanTail(p, base, i, final)
+}
+
+// Byte kinds for the byte-oriented scanner.
+const (
+	bHard  = iota // control or 0xFD-0xFF: in no character, ends any run
+	bASCII        // printable ASCII or tab
+	bHigh         // other bytes >= 0x80
+)
+
+var byteKind = func() (t [256]uint8) {
+	for b := range t {
+		switch {
+		case asciiPrint[b]:
+			t[b] = bASCII
+		case b < 0x80 || b >= 0xFD:
+			t[b] = bHard
+		default:
+			t[b] = bHigh
+		}
+	}
+	return t
+}()
+
+// scanFast is scanBytes for p[:len(p)-2], where every character is whole
+// in p, with the run state held in locals. It returns where it stopped,
+// the state saved in e.br (carry not yet updated).
+func (e *Extractor) scanFast(p []byte, base int64) int {
 	r := &e.br
+	n := len(p)
+	lim := n - 2
+	chars, dlen, mode, weak, start, seg := r.chars, r.dlen, r.mode, r.weak, r.start, r.seg
+	asc, ascMax := r.asc, r.ascMax
+	minRunes := e.min
 	i := 0
+	for i < lim {
+		if mode != modeUTF8 {
+			// ASCII and CP932 characters, one table lookup each. Anything
+			// else (UTF-8, a run of e.min characters ending, a run too
+			// long) is left to the general code below.
+			if chars == 0 {
+				start, seg = base+int64(i), i
+			}
+			for i < lim {
+				t := sjisStep[int(sjisRow[p[i]])<<8|int(p[i+1])]
+				if t&3 == 0 {
+					if chars >= minRunes || t&stepUTF8 != 0 {
+						break
+					}
+					// A run too short to matter ends: drop it.
+					chars, dlen, mode, weak, asc, ascMax = 0, 0, modeASCII, false, 0, 0
+					r.carry = r.carry[:0]
+					i++
+					start, seg = base+int64(i), i
+					continue
+				}
+				dl := int(t>>2) & 3
+				if (t&stepUTF8 != 0 && mode == modeASCII) || dlen+dl > MaxRunBytes {
+					break
+				}
+				chars++
+				dlen += dl
+				i += int(t & 3)
+				isASCII := int(t>>4) & 1
+				asc = (asc + 1) * isASCII
+				ascMax = max(ascMax, asc)
+				mode |= uint8(isASCII^1) * modeSJIS
+				weak = mode == modeSJIS
+			}
+			if i >= lim {
+				break
+			}
+		}
+		b := p[i]
+		switch byteKind[b] {
+		case bHard:
+			if chars > 0 {
+				r.chars, r.dlen, r.mode, r.weak, r.start, r.seg, r.end = chars, dlen, mode, weak, start, seg, base+int64(i)
+				r.asc, r.ascMax = asc, ascMax
+				e.endByteRun(p, i)
+				chars, dlen, mode, weak, asc, ascMax = 0, 0, modeASCII, false, 0, 0
+			}
+			i++
+			for i < lim && byteKind[p[i]] == bHard {
+				i++
+			}
+			continue
+		case bASCII:
+			// A stretch of printable ASCII that fits the run.
+			k := i + 1
+			for k < n && asciiPrint[p[k]] {
+				k++
+			}
+			if dlen+k-i <= MaxRunBytes {
+				if chars == 0 {
+					start = base + int64(i)
+					seg = i
+				}
+				chars += k - i
+				dlen += k - i
+				asc += k - i
+				ascMax = max(ascMax, asc)
+				i = k
+				continue
+			}
+			if chars > 0 && dlen+1 > MaxRunBytes {
+				r.chars, r.dlen, r.mode, r.weak, r.start, r.seg, r.end = chars, dlen, mode, weak, start, seg, base+int64(i)
+				r.asc, r.ascMax = asc, ascMax
+				e.endByteRun(p, i)
+				chars, dlen, mode, weak, asc, ascMax = 0, 0, modeASCII, false, 0, 0
+			}
+			if chars == 0 {
+				start = base + int64(i)
+				seg = i
+			}
+			chars++
+			dlen++
+			asc++
+			ascMax = max(ascMax, asc)
+			i++
+			continue
+		}
+		// A byte >= 0x80, with p[i+1] and p[i+2] in p.
+		size, dl := 0, 0
+		m := uint8(modeSJIS)
+		if mode != modeSJIS && b >= 0xC2 && b <= 0xEF && p[i+1]&0xC0 == 0x80 {
+			// 4-byte UTF-8 (0xF0-0xF4) is never printableJP.
+			if c, sz := utf8.DecodeRune(p[i:]); sz > 1 && printableJP(c) {
+				size, dl, m = sz, sz, modeUTF8
+			}
+		}
+		if size == 0 && mode != modeUTF8 {
+			if b >= 0xA1 && b <= 0xDF {
+				size, dl = 1, 3
+			} else if c := sjisPair(b, p[i+1]); c != 0 {
+				size, dl = 2, runeLen(c)
+			}
+		}
+		if size == 0 {
+			// A UTF-8 or CP932 run ends here; the byte may start a run of
+			// the other kind.
+			if chars > 0 {
+				retry := mode != modeASCII
+				r.chars, r.dlen, r.mode, r.weak, r.start, r.seg, r.end = chars, dlen, mode, weak, start, seg, base+int64(i)
+				r.asc, r.ascMax = asc, ascMax
+				e.endByteRun(p, i)
+				chars, dlen, mode, weak, asc, ascMax = 0, 0, modeASCII, false, 0, 0
+				if retry {
+					continue
+				}
+			}
+			i++
+			continue
+		}
+		if chars > 0 && dlen+dl > MaxRunBytes {
+			r.chars, r.dlen, r.mode, r.weak, r.start, r.seg, r.end = chars, dlen, mode, weak, start, seg, base+int64(i)
+			r.asc, r.ascMax = asc, ascMax
+			e.endByteRun(p, i)
+			chars, dlen, mode, weak, asc, ascMax = 0, 0, modeASCII, false, 0, 0
+		}
+		if chars == 0 {
+			start = base + int64(i)
+			seg = i
+		}
+		mode = m
+		weak = weak || m == modeSJIS
+		chars++
+		dlen += dl
+		asc = 0
+		i += size
+	}
+	r.chars, r.dlen, r.mode, r.weak, r.start, r.seg, r.end = chars, dlen, mode, weak, start, seg, base+int64(i)
+	r.asc, r.ascMax = asc, ascMax
+	return i
+}
+
+// sjisRow and sjisStep describe the characters of a CP932 run: the entry
+// for bytes b0, b1 at sjisStep[sjisRow[b0]<<8|b1] is 0 if no character
+// starts with b0 (given b1), else its size | decoded length<<2 | 1<<4 if it
+// is ASCII, plus stepUTF8 if b0, b1 may start a UTF-8 character, which
+// takes precedence outside CP932 runs. Row 0 is no character, 1 ASCII, 2
+// and 3 half-width katakana (3 for UTF-8 lead bytes), 4 and up the lead
+// bytes.
+var (
+	sjisRow  [256]uint8
+	sjisStep []uint8
+)
+
+const stepUTF8 = 1 << 5
+
+func initSJISStep() {
+	sjisStep = make([]uint8, (4+60)<<8)
+	for b := range 256 {
+		switch {
+		case asciiPrint[b]:
+			sjisRow[b] = 1
+		case b >= 0xA1 && b <= 0xC1:
+			sjisRow[b] = 2
+		case b >= 0xC2 && b <= 0xDF:
+			sjisRow[b] = 3
+		case sjisLeadIndex(byte(b)) >= 0:
+			sjisRow[b] = uint8(4 + sjisLeadIndex(byte(b)))
+		}
+	}
+	for b1 := range 256 {
+		sjisStep[1<<8|b1] = 1 | 1<<2 | 1<<4
+		sjisStep[2<<8|b1] = 1 | 3<<2
+		sjisStep[3<<8|b1] = 1 | 3<<2
+	}
+	for b0 := range 256 {
+		row := int(sjisRow[b0])
+		if row < 3 {
+			continue
+		}
+		for b1 := range 256 {
+			if row >= 4 {
+				if c := sjisPair(byte(b0), byte(b1)); c != 0 {
+					sjisStep[row<<8|b1] = 2 | uint8(runeLen(c))<<2
+				}
+			}
+			if b0 >= 0xC2 && b0 <= 0xEF && b1&0xC0 == 0x80 {
+				sjisStep[row<<8|b1] |= stepUTF8
+			}
+		}
+	}
+}
+
+// runeLen is the UTF-8 length of c, a rune below 0x10000.
+func runeLen(c rune) int {
+	switch {
+	case c < 0x80:
+		return 1
+	case c < 0x800:
+		return 2
+	}
+	return 3
+}
+
+// scanTail is scanBytes from p[i], character by character.
+func (e *Extractor) scanTail(p []byte, base int64, i int, final bool) int {
+	r := &e.br
 	for i < len(p) {
 		b := p[i]
 		size, dlen, mode := 1, 1, uint8(modeASCII)
@@ -186,6 +430,8 @@ func (e *Extractor) scanBytes(p []byte, base int64, final bool) int {
 				}
 				r.chars += k - i
 				r.dlen += k - i
+				r.asc += k - i
+				r.ascMax = max(r.ascMax, r.asc)
 				i = k
 				r.end = base + int64(i)
 				continue
@@ -221,6 +467,12 @@ func (e *Extractor) scanBytes(p []byte, base int64, final bool) int {
 		}
 		r.chars++
 		r.dlen += dlen
+		if mode == modeASCII {
+			r.asc++
+			r.ascMax = max(r.ascMax, r.asc)
+		} else {
+			r.asc = 0
+		}
 		i += size
 		r.end = base + int64(i)
 	}
@@ -267,15 +519,16 @@ func (e *Extractor) endByteRun(p []byte, i int) {
 				raw = p[r.seg:i]
 			} else {
 				raw = append(raw, p[r.seg:i]...)
+				r.carry = raw
 			}
 		}
 		switch {
 		case !r.weak:
 			e.enqueue(r.start, r.end, false, raw) // ASCII and checked UTF-8
-		case plausibleSJIS(raw):
+		case plausibleSJIS(raw, r.chars):
 			e.text = decodeSJIS(e.text[:0], raw)
 			e.enqueue(r.start, r.end, true, e.text)
-		default:
+		case r.ascMax >= e.min:
 			// Implausible CP932: random bytes. Keep its ASCII strings.
 			e.asciiRuns(r.start, raw)
 		}
@@ -283,6 +536,8 @@ func (e *Extractor) endByteRun(p []byte, i int) {
 	r.carry = r.carry[:0]
 	r.chars = 0
 	r.dlen = 0
+	r.asc = 0
+	r.ascMax = 0
 	r.weak = false
 	r.mode = modeASCII
 }
@@ -316,8 +571,10 @@ func (e *Extractor) enqueue(start, end int64, weak bool, text []byte) {
 	e.queue = append(e.queue, queued{
 		span: span{start, end},
 		weak: weak,
-		text: append([]byte(nil), text...),
+		text: len(e.qtext),
+		tlen: len(text),
 	})
+	e.qtext = append(e.qtext, text...)
 }
 
 // asciiRuns queues the ASCII runs of at least e.min characters in raw, a
@@ -388,7 +645,9 @@ var asciiClass = func() (t [128]uint8) {
 // uses, stray voiced marks) and switches between ASCII letters, half-width
 // katakana and full-width Japanese without a separator, and wants both to
 // be rare and at least two likely Japanese characters.
-func plausibleSJIS(raw []byte) bool {
+//
+// total is the number of characters in raw; it lets it stop early.
+func plausibleSJIS(raw []byte, total int) bool {
 	var chars, bad, good, switches int
 	prev := uint8(clSep)
 	for i := 0; i < len(raw); {
@@ -437,6 +696,9 @@ func plausibleSJIS(raw []byte) bool {
 			switches++
 		}
 		prev = cl
+		if bad*5 > total || switches*6 > total {
+			return false
+		}
 	}
 	return good >= 2 && bad*5 <= chars && switches*6 <= chars
 }
@@ -457,7 +719,21 @@ func (e *Extractor) scanU16(p []byte, base int64) {
 			}
 		}
 		r.seg = j
+		reach := 2 * (e.min - 1)
 		for ; j+1 < len(p); j += 2 {
+			if r.chars == 0 && j+reach+1 < len(p) {
+				// Outside a run only one of at least e.min code units
+				// matters, and it takes in the unit at j+reach: skip to it
+				// and back to the first unit of its run.
+				k := j + reach
+				if !u16Accepted(p[k], p[k+1]) {
+					j = k // the loop adds 2
+					continue
+				}
+				for k -= 2; k >= j && u16Accepted(p[k], p[k+1]); k -= 2 {
+				}
+				j = k + 2
+			}
 			switch u16Hi[p[j+1]] {
 			case u16Never:
 				// Fast path: outside a run, skip code units that cannot
@@ -528,7 +804,12 @@ func (e *Extractor) endLane(q int, p []byte, j int) {
 	if r.chars >= e.min && r.anchors >= min(2, r.chars) && r.loZero*2 <= r.chars {
 		raw := r.carry
 		if p != nil {
-			raw = append(raw, p[r.seg:j]...)
+			if len(raw) == 0 {
+				raw = p[r.seg:j]
+			} else {
+				raw = append(raw, p[r.seg:j]...)
+				r.carry = raw
+			}
 		}
 		e.text = e.text[:0]
 		for k := 0; k+1 < len(raw); k += 2 {
@@ -565,6 +846,22 @@ const (
 	u16Check            // some are accepted
 )
 
+// u16Set is the set of code units u16Class accepts.
+var u16Set = func() (s [1 << 16 / 64]uint64) {
+	for u := range 1 << 16 {
+		if ok, _ := u16Class(uint16(u)); ok {
+			s[u>>6] |= 1 << (u & 63)
+		}
+	}
+	return s
+}()
+
+// u16Accepted reports whether the code unit lo, hi is accepted by u16Class.
+func u16Accepted(lo, hi byte) bool {
+	u := uint(lo) | uint(hi)<<8
+	return u16Set[u>>6]&(1<<(u&63)) != 0
+}
+
 // u16Class reports whether u is a printable ASCII or Japanese code unit and
 // whether it is an anchor (not a CJK ideograph, which random bytes often are).
 func u16Class(u uint16) (ok, anchor bool) {
@@ -594,17 +891,35 @@ func (e *Extractor) drain(all bool) {
 		}
 	}
 	k := 0
+	ci, last := 0, int64(math.MinInt64) // covers[:ci] end before last
 	for ; k < len(e.queue); k++ {
 		qr := &e.queue[k]
 		if qr.end > frontier {
 			break
 		}
-		if !qr.weak || !e.covered(qr.span) {
-			e.emit(qr.start, qr.end, qr.text)
+		if qr.start < last {
+			ci = 0
 		}
-		qr.text = nil
+		last = qr.start
+		for ci < len(e.covers) && e.covers[ci].end <= last {
+			ci++
+		}
+		if !qr.weak || !covered(e.covers[ci:], qr.span) {
+			e.emit(qr.start, qr.end, e.qtext[qr.text:qr.text+qr.tlen:qr.text+qr.tlen])
+		}
 	}
-	e.queue = append(e.queue[:0], e.queue[k:]...)
+	if k > 0 {
+		e.queue = append(e.queue[:0], e.queue[k:]...)
+		// Move the texts still queued to the front of qtext.
+		from := len(e.qtext)
+		if len(e.queue) > 0 {
+			from = e.queue[0].text
+		}
+		e.qtext = e.qtext[:copy(e.qtext, e.qtext[from:])]
+		for i := range e.queue {
+			e.queue[i].text -= from
+		}
+	}
 
 	// Forget covers that no queued or future byte run can overlap.
 	low := e.off - int64(e.npend)
@@ -624,10 +939,11 @@ func (e *Extractor) drain(all bool) {
 	e.covers = e.covers[:c]
 }
 
-// covered reports whether at least half of s lies in emitted UTF-16 runs.
-func (e *Extractor) covered(s span) bool {
+// covered reports whether at least half of s lies in covers, emitted
+// UTF-16 runs.
+func covered(covers []span, s span) bool {
 	var n int64
-	for _, c := range e.covers {
+	for _, c := range covers {
 		lo, hi := max(s.start, c.start), min(s.end, c.end)
 		if hi > lo {
 			n += hi - lo
@@ -705,6 +1021,7 @@ func initSJIS() {
 				sjisTable[li*sjisTrails+trail-0x40] = uint16(r)
 			}
 		}
+		initSJISStep()
 	})
 }
 
