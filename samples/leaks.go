@@ -18,6 +18,7 @@ var generators = []func(*gen) genFile{
 	genReminderMail, genHagaki, genRegistry,
 	genBinary, genOverdueService, genPatronDao, genDDL, genProperties, genManual, genReadme,
 	genTemplate, genBiblio, genDummyFixture, genImportTemplate,
+	genEntaiNoHeader, genEntaiIchiran, genYoyakuBunkan, genReleaseNotes, genKakariRenraku,
 }
 
 var bookTitles = []string{

@@ -14,6 +14,7 @@ import (
 const (
 	EncUTF8     = "utf-8"
 	EncUTF16LE  = "utf-16le"
+	EncUTF16BE  = "utf-16be"
 	EncShiftJIS = "shift_jis"
 	EncEUCJP    = "euc-jp"
 	EncISO2022  = "iso-2022-jp"

@@ -220,3 +220,6 @@ func jis(s string) []byte   { return encode(japanese.ISO2022JP, s) }
 func utf16le(s string) []byte {
 	return encode(unicode.UTF16(unicode.LittleEndian, unicode.IgnoreBOM), s)
 }
+func utf16be(s string) []byte {
+	return encode(unicode.UTF16(unicode.BigEndian, unicode.IgnoreBOM), s)
+}

@@ -14,6 +14,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/nyaruka/phonenumbers"
+	"github.com/rouei/rouei/patterns"
 	"golang.org/x/text/encoding"
 	"golang.org/x/text/encoding/japanese"
 	"golang.org/x/text/encoding/unicode"
@@ -159,8 +160,8 @@ func TestSizeAndManifestCoverage(t *testing.T) {
 			t.Errorf("%s: clean file with persons or planted values or max %q", e.Path, e.MaxSeverity)
 		}
 	}
-	if len(m.Leaks()) != 8 {
-		t.Errorf("%d leaking files, want 8", len(m.Leaks()))
+	if len(m.Leaks()) != 11 {
+		t.Errorf("%d leaking files, want 11", len(m.Leaks()))
 	}
 	_, built, err := Build()
 	if err != nil {
@@ -192,6 +193,11 @@ var headerWord = map[string]string{
 	"deliverable/bin/ilsctl":                                             "Usage: ilsctl",
 	"deliverable/lib/src/jp/example/ils/patron/PatronDao.java":           "電話番号",
 	"deliverable/lib/src/jp/example/ils/circulation/OverdueService.java": "督促",
+	"deliverable/data/export/entai_noheader.csv":                         "\u3000",
+	"deliverable/print/entai_ichiran.txt":                                "延滞者一覧表",
+	"deliverable/data/holds/yoyaku_bunkan.tsv":                           "取置期限",
+	"deliverable/docs/release_notes_ja.txt":                              "改版履歴",
+	"deliverable/data/staff/kakari_renraku.csv":                          "部署名",
 }
 
 // decodeStrict decodes b with e and fails on any replacement character or
@@ -236,6 +242,11 @@ func decoded(t *testing.T, e Expected, b []byte) string {
 			t.Errorf("%s: no UTF-16LE BOM or no NUL bytes", e.Path)
 		}
 		return strings.TrimPrefix(decodeStrict(t, e.Path, unicode.UTF16(unicode.LittleEndian, unicode.IgnoreBOM), b), "\ufeff")
+	case EncUTF16BE:
+		if !bytes.HasPrefix(b, []byte{0xfe, 0xff}) || bytes.IndexByte(b, 0) < 0 {
+			t.Errorf("%s: no UTF-16BE BOM or no NUL bytes", e.Path)
+		}
+		return strings.TrimPrefix(decodeStrict(t, e.Path, unicode.UTF16(unicode.BigEndian, unicode.IgnoreBOM), b), "\ufeff")
 	case EncISO2022:
 		for _, c := range b {
 			if c >= 0x80 {
@@ -338,12 +349,15 @@ func TestPersonsAndRows(t *testing.T) {
 		"deliverable/data/old/tokusoku_200506.csv",
 		"deliverable/data/loans/kashidashi.txt",
 		"deliverable/data/holds/yoyaku_list.csv",
+		"deliverable/data/export/entai_noheader.csv",
+		"deliverable/print/entai_ichiran.txt",
+		"deliverable/data/holds/yoyaku_bunkan.tsv",
 	} {
 		e := m.Lookup(p)
 		if e == nil {
 			t.Fatalf("%s not in the manifest", p)
 		}
-		rows := strings.Count(decoded(t, *e, files[p]), "\n") - 1
+		rows := len(recordLines(decoded(t, *e, files[p]), e.Planted.PatronID))
 		if rows <= e.Persons {
 			t.Errorf("%s: %d rows for %d persons, want more rows", p, rows, e.Persons)
 		}
@@ -351,6 +365,151 @@ func TestPersonsAndRows(t *testing.T) {
 	if e := m.Lookup("deliverable/data/old/tokusoku_200506.csv"); e == nil || e.Persons != 40 ||
 		!bytes.Contains(files[e.Path], []byte("\r\n")) {
 		t.Error("overdue list: want 40 persons and CRLF line ends")
+	}
+}
+
+// recordLines returns the lines of text that hold one of the patron IDs.
+func recordLines(text string, ids []string) []string {
+	var out []string
+	for _, l := range strings.Split(text, "\n") {
+		for _, id := range ids {
+			if strings.Contains(l, id) {
+				out = append(out, strings.TrimRight(l, "\r"))
+				break
+			}
+		}
+	}
+	return out
+}
+
+func TestHeaderlessExport(t *testing.T) {
+	m, files := load(t)
+	e := m.Lookup("deliverable/data/export/entai_noheader.csv")
+	if e == nil {
+		t.Fatal("headerless export not in the manifest")
+	}
+	text := decoded(t, *e, files[e.Path])
+	all := strings.Split(strings.TrimSuffix(text, "\r\n"), "\r\n")
+	rows := recordLines(text, e.Planted.PatronID)
+	if len(rows) != len(all) {
+		t.Errorf("%d lines, %d of them rows: want every line a row (no header)", len(all), len(rows))
+	}
+	dueDate := regexp.MustCompile(`^20\d\d/\d\d/\d\d$`)
+	for i, r := range rows {
+		f := strings.Split(r, ",")
+		if len(f) != 6 || !dueDate.MatchString(f[5]) || strings.Count(f[1], "\u3000") != 1 {
+			t.Errorf("row %d: want 6 fields, a full-width space in the name and a due date last", i+1)
+		}
+	}
+}
+
+func TestPrintListing(t *testing.T) {
+	m, files := load(t)
+	e := m.Lookup("deliverable/print/entai_ichiran.txt")
+	if e == nil {
+		t.Fatal("print listing not in the manifest")
+	}
+	text := decoded(t, *e, files[e.Path])
+	pages := strings.Split(text, "\f")
+	if len(pages) != 2 {
+		t.Fatalf("%d pages, want 2", len(pages))
+	}
+	labels := []string{"利用者番号", "氏名", "電話番号", "書名", "返却期限", "延滞日数"}
+	gap := regexp.MustCompile(` {2,}`)
+	total := 0
+	for pi, page := range pages {
+		var header string
+		for _, l := range strings.Split(page, "\r\n") {
+			if strings.HasPrefix(strings.TrimSpace(l), labels[0]) {
+				header = l
+			}
+		}
+		if got := gap.Split(strings.TrimSpace(header), -1); !slices.Equal(got, labels) {
+			t.Errorf("page %d: header cells %q, want %q", pi+1, got, labels)
+			continue
+		}
+		// A label's display column, for checking that cells line up.
+		col := func(line, cell string) int { return dispWidth(line[:strings.Index(line, cell)]) }
+		rows := recordLines(page, e.Planted.PatronID)
+		total += len(rows)
+		for ri, r := range rows {
+			cells := gap.Split(strings.TrimSpace(r), -1)
+			if len(cells) != len(labels) {
+				t.Errorf("page %d row %d: %d cells, want %d", pi+1, ri+1, len(cells), len(labels))
+				continue
+			}
+			if strings.Count(cells[1], "\u3000") != 1 || strings.Contains(cells[1], " ") {
+				t.Errorf("page %d row %d: name without a single full-width space", pi+1, ri+1)
+			}
+			for ci, c := range cells[:len(cells)-1] {
+				if col(r, c) != col(header, labels[ci]) {
+					t.Errorf("page %d row %d: cell %d not aligned with its label", pi+1, ri+1, ci)
+				}
+			}
+		}
+	}
+	if total <= e.Persons || e.Persons < 20 {
+		t.Errorf("%d rows for %d persons", total, e.Persons)
+	}
+}
+
+func TestRareSurnames(t *testing.T) {
+	m, _ := load(t)
+	e := m.Lookup("deliverable/data/holds/yoyaku_bunkan.tsv")
+	if e == nil {
+		t.Fatal("branch hold list not in the manifest")
+	}
+	dict := patterns.Surnames()
+	if dict.Len() < 1000 {
+		t.Fatalf("surname dictionary has %d entries", dict.Len())
+	}
+	for i, s := range rareSurnames {
+		if dict.Has(s.kanji) || slices.ContainsFunc(surnames, func(n nameEntry) bool { return n.kanji == s.kanji }) {
+			t.Errorf("rare surname #%d is a known surname", i)
+		}
+	}
+	used := map[string]bool{}
+	for i, n := range e.Planted.Name {
+		sei, _, ok := strings.Cut(n, "\u3000")
+		if !ok || !slices.ContainsFunc(rareSurnames, func(s nameEntry) bool { return s.kanji == sei }) {
+			t.Errorf("planted name #%d has no rare surname", i)
+		}
+		used[sei] = true
+	}
+	if len(used) != len(rareSurnames) {
+		t.Errorf("%d rare surnames used, want %d", len(used), len(rareSurnames))
+	}
+}
+
+// The clean files with contact data hold only the library's and the
+// vendor's own numbers and addresses.
+func TestOrganisationalContacts(t *testing.T) {
+	m, _ := load(t)
+	staff := m.Lookup("deliverable/data/staff/kakari_renraku.csv")
+	notes := m.Lookup("deliverable/docs/release_notes_ja.txt")
+	if staff == nil || notes == nil {
+		t.Fatal("staff table or release notes not in the manifest")
+	}
+	prefix := libraryPhone[:len(libraryPhone)-2]
+	if len(staff.Benign.Phone) < 10 {
+		t.Errorf("staff table lists %d numbers", len(staff.Benign.Phone))
+	}
+	for i, p := range staff.Benign.Phone {
+		if !strings.HasPrefix(p, prefix) {
+			t.Errorf("staff number #%d is outside the library's block", i)
+		}
+	}
+	if len(notes.Benign.Name) == 0 || len(notes.Benign.Name) >= len(notes.Benign.Email) {
+		t.Error("release notes: want maintainers with e-mail and the support address")
+	}
+	for i, a := range notes.Benign.Email {
+		if !strings.HasSuffix(a, "@ils-vendor.example.co.jp") {
+			t.Errorf("release notes: e-mail #%d is not the vendor's", i)
+		}
+	}
+	if isbn10("978-4-7046-2547-9") != "4-7046-2547-8" || isbn10("978-4-10-109205-8") != "4-10-109205-2" ||
+		isbn10("978-4-00-000008-6") != "4-00-000008-X" {
+		t.Error("isbn10 gives a wrong check digit")
 	}
 }
 
