@@ -37,13 +37,14 @@ const (
 	FieldPickup
 	FieldRegistered
 	FieldSex
+	FieldDept
 	numFields
 )
 
 var fieldNames = [numFields]string{
 	"", "name", "name_kana", "phone", "email", "address", "postal_code", "birth_date", "age",
 	"my_number", "patron_id", "book_title", "isbn", "author", "publisher", "loan_date",
-	"due_date", "overdue_days", "hold_no", "hold_date", "hold_expiry", "pickup", "registered", "sex",
+	"due_date", "overdue_days", "hold_no", "hold_date", "hold_expiry", "pickup", "registered", "sex", "dept",
 }
 
 // String returns the field's name as in patterns/headers.txt.

@@ -194,34 +194,24 @@ func (a *Analyzer) keep(m Located) int {
 func (a *Analyzer) Line(line int, offset int64, text []byte, ms []Located) {
 	a.lines++
 	text = bytes.TrimRight(text, "\r")
+	// Blank lines, rule lines and form feeds end a block or a section of
+	// text; a table goes on across them (a listing's header is underlined,
+	// its pages break) until a line does not fit it.
 	if i := bytes.LastIndexByte(text, '\f'); i >= 0 {
 		// A form feed starts a new page: a new section from here on.
 		a.endSection()
-		if !a.binary {
-			a.table = false
-		}
 		ms = shiftMatches(ms, i+1)
 		text = text[i+1:]
 	}
 	if len(text) == 0 || isBlankLine(text) {
 		a.endBlock()
-		if !a.binary {
-			a.table = false
-		}
 		return
 	}
 	if isRuleLine(text) {
 		a.endSection()
-		if !a.binary {
-			a.table = false
-		}
 		return
 	}
-	for i := range ms {
-		if ms[i].Category == "email" && orgEmail(ms[i].Value) {
-			ms[i].Org = true
-		}
-	}
+	markOrganisational(text, ms)
 	if a.lines <= vocabLines || len(ms) > 0 || a.cur.name != "" {
 		countVocab(&a.vocab, text)
 	}
@@ -246,6 +236,39 @@ func (a *Analyzer) Line(line int, offset int64, text []byte, ms []Located) {
 // isBlankLine reports whether a line holds only white space.
 func isBlankLine(b []byte) bool {
 	return len(bytes.TrimSpace(b)) == 0
+}
+
+// markOrganisational marks the matches of a line that are not a private
+// person's: a government body's e-mail address (*.lg.jp, *.go.jp), and a
+// "Name <address>" attribution of a maintainer or author.
+func markOrganisational(text []byte, ms []Located) {
+	for i := range ms {
+		m := &ms[i]
+		if m.Category != "email" {
+			continue
+		}
+		if orgEmail(m.Value) {
+			m.Org = true
+		}
+		if m.Start == 0 || text[m.Start-1] != '<' {
+			continue
+		}
+		for j := range ms {
+			n := &ms[j]
+			if isNameCat(n.Category) && n.End <= m.Start-1 && n.End >= m.Start-3 {
+				m.Org, n.Org = true, true
+			}
+		}
+	}
+}
+
+// SetName tells the analyzer the file's name: a vendor's export is often
+// named for what it holds (tokusoku_200506.csv, 延滞リスト.xlsx).
+func (a *Analyzer) SetName(name string) {
+	if i := strings.LastIndexAny(name, "/\\"); i >= 0 {
+		name = name[i+1:]
+	}
+	countVocab(&a.vocab, []byte(strings.ToUpper(name)))
 }
 
 // shiftMatches drops the matches before cut and makes the others
@@ -382,6 +405,16 @@ func (a *Analyzer) tableRow(line int, offset int64, text []byte, ms []Located) b
 	return true
 }
 
+// hasCol reports whether the open table has a column of field f.
+func hasCol(cols []Field, f Field) bool {
+	for _, c := range cols {
+		if c == f {
+			return true
+		}
+	}
+	return false
+}
+
 // headerlessRow reads a delimited line with contact data but no header:
 // its cells are typed from their values.
 func (a *Analyzer) headerlessRow(line int, offset int64, text []byte, ms []Located) bool {
@@ -479,6 +512,7 @@ func (a *Analyzer) row(line int, offset int64, text []byte, ms []Located, cols [
 		}
 		return FieldNone
 	}
+	first := len(a.kept)
 	// The detectors' matches, less names in author and publisher columns.
 	for _, m := range ms {
 		if isNameCat(m.Category) {
@@ -578,7 +612,97 @@ func (a *Analyzer) row(line int, offset int64, text []byte, ms []Located, cols [
 			r.fields.add(f) // loan/due/hold dates, pickup branch …: the row's kind
 		}
 	}
+	if cols == nil {
+		a.typeFromValues(r, text, line, offset, covered)
+	}
+	if r.name == "" && r.kana == "" && (hasCol(cols, FieldDept) || hasVocab(text, vocabOrganisation)) {
+		// A department's row (部署名, 内線, the library's numbers): not a person.
+		for i := first; i < len(a.kept); i++ {
+			a.kept[i].Org = true
+		}
+		a.org += max(r.real, 1)
+		pending := r.pending[:0]
+		*r = record{pending: pending}
+		return
+	}
 	a.closeRecord()
+}
+
+// typeFromValues types the cells of a headerless row that no detector
+// claimed: a date, a number that identifies the patron, and a title (text
+// that is neither a name nor an address) beside a date are a loan.
+func (a *Analyzer) typeFromValues(r *record, text []byte, line int, offset int64, covered func(s, e int, cat string) bool) {
+	var title []byte
+	dated := false
+	for i, c := range a.cells {
+		v := cellText(c)
+		if len(v) == 0 {
+			continue
+		}
+		s, e := cellSpan(text, v)
+		if covered(s, e, "") {
+			continue
+		}
+		switch {
+		case isDateCell(v):
+			dated = true
+		case i == 0 && len(v) >= 6 && len(v) <= 12 && len(digitBytes(v)) == len(v):
+			m := Located{Match: Match{Detector: "patron-id", Category: "patron_id", Value: string(v),
+				Start: s, End: e, Confidence: 0.6}, Line: line, Offset: offset}
+			r.pending = append(r.pending, m)
+		case title == nil && looksLikeTitle(v):
+			title = v
+		}
+	}
+	if dated && title != nil {
+		s, e := cellSpan(text, title)
+		m := Located{Match: Match{Detector: "book-title", Category: "book_title", Value: string(title),
+			Start: s, End: e, Confidence: 0.6}, Line: line, Offset: offset}
+		r.pending = append(r.pending, m)
+		r.fields.add(FieldLoanDate)
+	}
+}
+
+// isDateCell reports whether a cell is a date: yyyy/m/d with '/', '-'
+// or '.' (2009/10/23).
+func isDateCell(v []byte) bool {
+	if len(v) < 8 || len(v) > 10 || !isDigits(v[:4]) {
+		return false
+	}
+	sep := v[4]
+	if sep != '/' && sep != '-' && sep != '.' {
+		return false
+	}
+	mo, d, ok := bytes.Cut(v[5:], []byte{sep})
+	return ok && len(mo) >= 1 && len(mo) <= 2 && len(d) >= 1 && len(d) <= 2 && isDigits(mo) && isDigits(d)
+}
+
+func isDigits(b []byte) bool {
+	for _, c := range b {
+		if c < '0' || c > '9' {
+			return false
+		}
+	}
+	return len(b) > 0
+}
+
+// looksLikeTitle reports whether a cell reads as a book title: Japanese
+// text that is neither a name nor an address.
+func looksLikeTitle(v []byte) bool {
+	n, jp := 0, 0
+	for _, r := range string(v) {
+		n++
+		if r >= 0x3040 && r <= 0x9FFF {
+			jp++
+		}
+	}
+	if n < 2 || n > 60 || jp*2 < n {
+		return false
+	}
+	if cat, _ := NameLikeness(string(v)); cat != "" {
+		return false
+	}
+	return !looksLikeAddress(string(v))
 }
 
 func nameDetectorID(cat string) string {
@@ -608,7 +732,7 @@ func (a *Analyzer) blockLine(line int, offset int64, text []byte, ms []Located) 
 	a.recent[0].text = append(last, text[:min(len(text), maxRecentBytes)]...)
 	b.lines++
 	for _, m := range ms {
-		if isNameCat(m.Category) && m.Confidence >= MinConfidence && !m.Dummy {
+		if isNameCat(m.Category) && m.Confidence >= MinConfidence && !m.Dummy && !m.Org {
 			b.names++
 		}
 		b.items = append(b.items, blockItem{m: m, kept: a.keep(m)})
@@ -653,7 +777,7 @@ func (a *Analyzer) endBlock() {
 			m := it.m
 			r := &a.cur
 			switch {
-			case isNameCat(m.Category) && m.Confidence >= MinConfidence && !m.Dummy:
+			case isNameCat(m.Category) && m.Confidence >= MinConfidence && !m.Dummy && !m.Org:
 				v := personKey(m.Value)
 				if (m.Category == "name" && r.name != "" && r.name != v) ||
 					(m.Category == "name_kana" && r.kana != "" && r.kana != v && r.name == "") {

@@ -96,6 +96,7 @@ func scanItem(ctx context.Context, it scanners.Item, opt *Options, ws *workspace
 	enc := textdec.Detect(head, atEOF)
 	f := &fileScan{ctx: ctx, opt: opt, it: it, ws: ws,
 		an: detectors.NewAnalyzer(opt.MaxFindingsPerFile, enc == textdec.Binary)}
+	f.an.SetName(it.Rel)
 	var rerr error
 	if enc == textdec.Binary {
 		rerr = f.scanBinary(br)
