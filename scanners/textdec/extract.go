@@ -687,6 +687,9 @@ func plausibleSJIS(raw []byte, total int) bool {
 			case r >= 0x4E00 && r <= 0x9FFF && hasBit(&level1Set, r):
 				cl = clWide
 				good++
+			case r >= 0x4E00 && r <= 0x9FFF:
+				cl = clWide // a rare kanji (翔 is level 2) is unlikely, but no switch of script
+				bad++
 			default:
 				bad++
 			}

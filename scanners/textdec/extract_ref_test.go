@@ -431,6 +431,9 @@ func refPlausibleSJIS(raw []byte) bool {
 			case r >= 0x4E00 && r <= 0x9FFF && hasBit(&level1Set, r):
 				cl = refClWide
 				good++
+			case r >= 0x4E00 && r <= 0x9FFF:
+				cl = refClWide
+				bad++
 			default:
 				bad++
 			}

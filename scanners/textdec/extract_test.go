@@ -318,3 +318,21 @@ func TestU16HiTable(t *testing.T) {
 		}
 	}
 }
+
+// TestExtractorKeepsNamesWithRareKanji: a patron's name with a level-2
+// kanji (翔) between length prefixes is still a string.
+func TestExtractorKeepsNamesWithRareKanji(t *testing.T) {
+	name, err := japanese.ShiftJIS.NewEncoder().Bytes([]byte("野村　翔太"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	in := append([]byte("\x00\n\x00"), name...)
+	in = append(in, "\x00\x10\x00"...)
+	var got []string
+	x := NewExtractor(4, func(_, _ int64, text []byte) { got = append(got, string(text)) })
+	x.Write(in)
+	x.Flush()
+	if len(got) != 1 || got[0] != "野村　翔太" {
+		t.Errorf("extracted %d strings, want the name once", len(got))
+	}
+}
