@@ -146,11 +146,28 @@ func TestAnalyzerVerdicts(t *testing.T) {
 			class: ClassNone, sev: None, persons: 0,
 		},
 		{
+			name: "a department table is the library's own contact data",
+			text: "部署名,内線,電話番号,FAX\n中央図書館 代表,100,0564-23-0101,0564-23-0109\n中央図書館 貸出係,120,0564-23-0103,0564-23-0109\n",
+			class: ClassNone, sev: Low, persons: 0,
+		},
+		{
+			name: "maintainers with their e-mail are attributions",
+			text: "開発担当\n  大野 修平 <s.ohno@ils-vendor.example.co.jp>  貸出モジュール\n  水谷 朋美 <t.mizutani@vendor-kakuu.co.jp>  帳票\n",
+			class: ClassNone, sev: Low, persons: 0,
+		},
+		{
+			name: "headerless loan rows: a title beside a date",
+			text: "10053219,木村 智子,052-551-9429,小さな発明家,2009/10/23\n10630772,柴田 修,070-2055-4512,写真の撮り方教室,2009/11/02\n",
+			class: ClassLoanRecord, sev: Critical, persons: 2,
+		},
+		{
 			name: "fixed-width listing with a repeated page header",
 			text: "延滞者一覧表\n利用者番号  氏名          電話番号       書名            返却期限\n" +
 				"10000001    佐藤 健一     090-3141-5926  宇宙の話        2005/05/01\n" +
 				"10000002    高橋 恵子     080-2718-2818  海の話          2005/05/03\n" +
+				"------------------------------------------------------------------\n" +
 				"\f利用者番号  氏名          電話番号       書名            返却期限\n" +
+				"------------------------------------------------------------------\n" +
 				"10000003    中村 大輔     052-314-1592   山の話          2005/05/04\n",
 			class: ClassOverdueList, sev: Critical, persons: 3,
 		},
@@ -210,5 +227,25 @@ func TestAnalyzerKeepsAtMostMaxKept(t *testing.T) {
 	_, kept, total := a.Result()
 	if len(kept) != 3 || total != 10 {
 		t.Errorf("kept %d total %d, want 3 and 10", len(kept), total)
+	}
+}
+
+func TestAnalyzerFileNameHintsTheKind(t *testing.T) {
+	rows := "10053219,木村 智子,052-551-9429,小さな発明家,2009/10/23\n"
+	for name, want := range map[string]string{"export/entai_200910.csv": ClassOverdueList, "export/data.csv": ClassLoanRecord} {
+		a := NewAnalyzer(100, false)
+		a.SetName(name)
+		b := []byte(rows[:len(rows)-1])
+		var loc []Located
+		for _, d := range All() {
+			for _, m := range d.Find(nil, b) {
+				loc = append(loc, Located{Match: m, Line: 1})
+			}
+		}
+		sort.SliceStable(loc, func(i, j int) bool { return loc[i].Start < loc[j].Start })
+		a.Line(1, 0, b, loc)
+		if v, _, _ := a.Result(); v.Classification != want {
+			t.Errorf("%s: %s, want %s", name, v.Classification, want)
+		}
 	}
 }
