@@ -140,30 +140,42 @@ type vocabWord struct {
 	class vocabClass
 }
 
-// vocabulary is patterns/vocabulary.txt, grouped by first byte so that a
-// line is scanned once.
-var vocabulary = sync.OnceValue(func() (byFirst [256][]vocabWord) {
+// vocabIndex is patterns/vocabulary.txt indexed for one pass over a
+// line: a bitmap of the first three bytes of every word (2 MiB; most
+// positions of a line start no word) and the words by those bytes.
+type vocabIndex struct {
+	heads []uint64
+	words map[uint32][]vocabWord
+}
+
+var vocabulary = sync.OnceValue(func() *vocabIndex {
+	ix := &vocabIndex{heads: make([]uint64, 1<<24/64), words: map[uint32][]vocabWord{}}
 	for key, words := range patterns.Fields("vocabulary.txt") {
 		c, ok := vocabClassNames[key]
 		if !ok {
 			panic("detectors: vocabulary.txt names an unknown class " + key)
 		}
 		for _, w := range words {
-			byFirst[w[0]] = append(byFirst[w[0]], vocabWord{[]byte(w), c})
+			if len(w) < 3 {
+				panic("detectors: vocabulary word shorter than three bytes: " + w)
+			}
+			k := uint32(w[0])<<16 | uint32(w[1])<<8 | uint32(w[2])
+			ix.heads[k/64] |= 1 << (k % 64)
+			ix.words[k] = append(ix.words[k], vocabWord{[]byte(w), c})
 		}
 	}
-	return byFirst
+	return ix
 })
 
 // countVocab adds the vocabulary words in line to counts.
 func countVocab(counts *[numVocab]int, line []byte) {
-	v := vocabulary()
-	for i := 0; i < len(line); i++ {
-		ws := v[line[i]]
-		if ws == nil {
+	ix := vocabulary()
+	for i := 0; i+2 < len(line); i++ {
+		k := uint32(line[i])<<16 | uint32(line[i+1])<<8 | uint32(line[i+2])
+		if ix.heads[k/64]&(1<<(k%64)) == 0 {
 			continue
 		}
-		for _, w := range ws {
+		for _, w := range ix.words[k] {
 			if bytes.HasPrefix(line[i:], w.word) {
 				counts[w.class]++
 				i += len(w.word) - 1
@@ -229,13 +241,24 @@ func splitCells(dst [][]byte, line []byte, delim byte) [][]byte {
 	}
 }
 
-// cellText trims a cell for typing: white space and CSV quotes.
+// cellText trims a cell for typing: white space (the text is normalised:
+// ideographic spaces are ASCII) and CSV quotes.
 func cellText(c []byte) []byte {
-	c = bytes.TrimSpace(c)
+	c = trimASCIISpace(c)
 	if len(c) >= 2 && c[0] == '"' && c[len(c)-1] == '"' {
 		c = c[1 : len(c)-1]
 	}
-	return bytes.TrimSpace(c)
+	return trimASCIISpace(c)
+}
+
+func trimASCIISpace(c []byte) []byte {
+	for len(c) > 0 && (c[0] == ' ' || c[0] == '\t' || c[0] == '\r') {
+		c = c[1:]
+	}
+	for len(c) > 0 && (c[len(c)-1] == ' ' || c[len(c)-1] == '\t' || c[len(c)-1] == '\r') {
+		c = c[:len(c)-1]
+	}
+	return c
 }
 
 var prefectures = sync.OnceValue(patterns.Prefectures)

@@ -212,7 +212,7 @@ func (a *Analyzer) Line(line int, offset int64, text []byte, ms []Located) {
 		return
 	}
 	markOrganisational(text, ms)
-	if a.lines <= vocabLines || len(ms) > 0 || a.cur.name != "" {
+	if a.lines <= vocabLines {
 		countVocab(&a.vocab, text)
 	}
 	if len(ms) == 0 && a.header(text) {
@@ -534,15 +534,7 @@ func (a *Analyzer) row(line int, offset int64, text []byte, ms []Located, cols [
 		s, e := cellSpan(text, v)
 		switch f {
 		case FieldNone:
-			if cols != nil || covered(s, e, "") || utf8.RuneCount(v) > 12 {
-				continue
-			}
-			if cat, conf := NameLikeness(string(v)); cat != "" && conf >= 0.8 {
-				m := at(s, e)
-				m.Detector, m.Category, m.Value, m.Confidence = nameDetectorID(cat), cat, string(v), 0.7
-				m.Dummy = isDummyName(m.Value)
-				a.add(r, m, a.keep(m))
-			}
+			// Typed from its value below when the row has no header.
 		case FieldName, FieldNameKana:
 			if covered(s, e, "name") {
 				continue
@@ -629,37 +621,53 @@ func (a *Analyzer) row(line int, offset int64, text []byte, ms []Located, cols [
 }
 
 // typeFromValues types the cells of a headerless row that no detector
-// claimed: a date, a number that identifies the patron, and a title (text
-// that is neither a name nor an address) beside a date are a loan.
+// claimed: a name, a number that identifies the patron, and a title
+// (text that is neither a name nor an address) beside a date, which
+// makes the row a loan.
 func (a *Analyzer) typeFromValues(r *record, text []byte, line int, offset int64, covered func(s, e int, cat string) bool) {
-	var title []byte
 	dated := false
+	for _, c := range a.cells {
+		if isDateCell(cellText(c)) {
+			dated = true
+			break
+		}
+	}
+	titled := false
 	for i, c := range a.cells {
 		v := cellText(c)
-		if len(v) == 0 {
+		if len(v) == 0 || isDateCell(v) {
 			continue
 		}
 		s, e := cellSpan(text, v)
 		if covered(s, e, "") {
 			continue
 		}
-		switch {
-		case isDateCell(v):
-			dated = true
-		case i == 0 && len(v) >= 6 && len(v) <= 12 && len(digitBytes(v)) == len(v):
+		if i == 0 && len(v) >= 6 && len(v) <= 12 && isDigits(v) {
 			m := Located{Match: Match{Detector: "patron-id", Category: "patron_id", Value: string(v),
 				Start: s, End: e, Confidence: 0.6}, Line: line, Offset: offset}
 			r.pending = append(r.pending, m)
-		case title == nil && looksLikeTitle(v):
-			title = v
+			continue
 		}
-	}
-	if dated && title != nil {
-		s, e := cellSpan(text, title)
-		m := Located{Match: Match{Detector: "book-title", Category: "book_title", Value: string(title),
-			Start: s, End: e, Confidence: 0.6}, Line: line, Offset: offset}
-		r.pending = append(r.pending, m)
-		r.fields.add(FieldLoanDate)
+		if !japaneseText(v) {
+			continue
+		}
+		if utf8.RuneCount(v) <= 12 {
+			if cat, conf := NameLikeness(string(v)); cat != "" {
+				if conf >= 0.8 {
+					m := Located{Match: Match{Detector: nameDetectorID(cat), Category: cat, Value: string(v),
+						Start: s, End: e, Confidence: 0.7, Dummy: isDummyName(string(v))}, Line: line, Offset: offset}
+					a.add(r, m, a.keep(m))
+				}
+				continue
+			}
+		}
+		if dated && !titled && !looksLikeAddress(string(v)) {
+			titled = true
+			m := Located{Match: Match{Detector: "book-title", Category: "book_title", Value: string(v),
+				Start: s, End: e, Confidence: 0.6}, Line: line, Offset: offset}
+			r.pending = append(r.pending, m)
+			r.fields.add(FieldLoanDate)
+		}
 	}
 }
 
@@ -686,9 +694,9 @@ func isDigits(b []byte) bool {
 	return len(b) > 0
 }
 
-// looksLikeTitle reports whether a cell reads as a book title: Japanese
-// text that is neither a name nor an address.
-func looksLikeTitle(v []byte) bool {
+// japaneseText reports whether a cell is mostly Japanese script, 2 to 60
+// characters long.
+func japaneseText(v []byte) bool {
 	n, jp := 0, 0
 	for _, r := range string(v) {
 		n++
@@ -696,13 +704,7 @@ func looksLikeTitle(v []byte) bool {
 			jp++
 		}
 	}
-	if n < 2 || n > 60 || jp*2 < n {
-		return false
-	}
-	if cat, _ := NameLikeness(string(v)); cat != "" {
-		return false
-	}
-	return !looksLikeAddress(string(v))
+	return n >= 2 && n <= 60 && jp*2 >= n
 }
 
 func nameDetectorID(cat string) string {
@@ -716,8 +718,15 @@ func nameDetectorID(cat string) string {
 func (a *Analyzer) blockLine(line int, offset int64, text []byte, ms []Located) {
 	b := &a.blk
 	org := false
-	if len(b.items) > 0 || len(ms) > 0 {
-		org = hasVocab(text, vocabOrganisation)
+	if len(b.items) > 0 || len(ms) > 0 || a.cur.name != "" {
+		var counts [numVocab]int
+		countVocab(&counts, text)
+		org = counts[vocabOrganisation] > 0
+		if a.lines > vocabLines {
+			for i, n := range counts {
+				a.vocab[i] += n
+			}
+		}
 	}
 	if len(ms) > 0 && len(b.items) == 0 {
 		// The block's first match: were the lines before it an organisation's?

@@ -146,18 +146,18 @@ func TestAnalyzerVerdicts(t *testing.T) {
 			class: ClassNone, sev: None, persons: 0,
 		},
 		{
-			name: "a department table is the library's own contact data",
-			text: "部署名,内線,電話番号,FAX\n中央図書館 代表,100,0564-23-0101,0564-23-0109\n中央図書館 貸出係,120,0564-23-0103,0564-23-0109\n",
+			name:  "a department table is the library's own contact data",
+			text:  "部署名,内線,電話番号,FAX\n中央図書館 代表,100,0564-23-0101,0564-23-0109\n中央図書館 貸出係,120,0564-23-0103,0564-23-0109\n",
 			class: ClassNone, sev: Low, persons: 0,
 		},
 		{
-			name: "maintainers with their e-mail are attributions",
-			text: "開発担当\n  大野 修平 <s.ohno@ils-vendor.example.co.jp>  貸出モジュール\n  水谷 朋美 <t.mizutani@vendor-kakuu.co.jp>  帳票\n",
+			name:  "maintainers with their e-mail are attributions",
+			text:  "開発担当\n  大野 修平 <s.ohno@ils-vendor.example.co.jp>  貸出モジュール\n  水谷 朋美 <t.mizutani@vendor-kakuu.co.jp>  帳票\n",
 			class: ClassNone, sev: Low, persons: 0,
 		},
 		{
-			name: "headerless loan rows: a title beside a date",
-			text: "10053219,木村 智子,052-551-9429,小さな発明家,2009/10/23\n10630772,柴田 修,070-2055-4512,写真の撮り方教室,2009/11/02\n",
+			name:  "headerless loan rows: a title beside a date",
+			text:  "10053219,木村 智子,052-551-9429,小さな発明家,2009/10/23\n10630772,柴田 修,070-2055-4512,写真の撮り方教室,2009/11/02\n",
 			class: ClassLoanRecord, sev: Critical, persons: 2,
 		},
 		{
