@@ -91,6 +91,51 @@ var headerFields = sync.OnceValue(func() map[string]Field {
 	return out
 })
 
+// headerHeads is a bitmap of the first three bytes of every header (in
+// upper and lower case), so that a line that names no field is passed
+// over without being split into cells.
+var headerHeads = sync.OnceValue(func() []uint64 {
+	bits := make([]uint64, 1<<24/64)
+	set := func(h string) {
+		if len(h) >= 3 {
+			k := uint32(h[0])<<16 | uint32(h[1])<<8 | uint32(h[2])
+			bits[k/64] |= 1 << (k % 64)
+		}
+	}
+	for h := range headerFields() {
+		set(h)
+		set(strings.ToLower(h))
+	}
+	return bits
+})
+
+// mayBeHeader reports whether line could be a header row: at least two
+// of its cells could start with a known header.
+func mayBeHeader(line []byte) bool {
+	bits := headerHeads()
+	hits := 0
+	for i := 0; i+2 < len(line); i++ {
+		if i > 0 && !cellStart[line[i-1]] {
+			continue
+		}
+		k := uint32(line[i])<<16 | uint32(line[i+1])<<8 | uint32(line[i+2])
+		if bits[k/64]&(1<<(k%64)) != 0 {
+			if hits++; hits >= 2 {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// cellStart marks the bytes after which a header cell can start.
+var cellStart = func() (t [256]bool) {
+	for _, c := range []byte(" \t,\"'(|") {
+		t[c] = true
+	}
+	return t
+}()
+
 // headerField returns the field a header cell names.
 func headerField(buf []byte, cell []byte) (Field, []byte) {
 	buf = normHeader(buf[:0], cell)

@@ -271,6 +271,15 @@ func (a *Analyzer) SetName(name string) {
 	countVocab(&a.vocab, []byte(strings.ToUpper(name)))
 }
 
+// ruleStart marks the bytes a rule line can start with: the ASCII rule
+// characters and the lead bytes of ─ ━ ＊ ＿ ＝.
+var ruleStart = func() (t [256]bool) {
+	for _, r := range "-=_*~#─━＊＿＝" {
+		t[string(r)[0]] = true
+	}
+	return t
+}()
+
 // shiftMatches drops the matches before cut and makes the others
 // relative to it.
 func shiftMatches(ms []Located, cut int) []Located {
@@ -288,7 +297,10 @@ func shiftMatches(ms []Located, cut int) []Located {
 // isRuleLine reports whether a line separates sections: eight or more
 // rule characters and nothing else.
 func isRuleLine(b []byte) bool {
-	b = bytes.TrimSpace(b)
+	b = trimASCIISpace(b)
+	if len(b) == 0 || !ruleStart[b[0]] {
+		return false
+	}
 	n := 0
 	for _, r := range string(b) {
 		switch r {
@@ -326,7 +338,7 @@ func (a *Analyzer) header(text []byte) bool {
 // comma is not a header). A catalogue's header (書名, 著者名, ISBN) opens
 // one too, so that its author column is known for what it is.
 func (a *Analyzer) tryHeader(text []byte) bool {
-	if len(text) > maxHeaderLine {
+	if len(text) > maxHeaderLine || !mayBeHeader(text) {
 		return false
 	}
 	bestKnown, bestDelim := 0, byte(0)

@@ -15,7 +15,13 @@ import (
 // stripped (for UTF-16 a BOM overrides the byte order of enc) and invalid
 // input becomes U+FFFD; newlines are kept one for one. Binary and unknown
 // encodings cannot be decoded: the returned reader fails on first Read.
+//
+// UTF-8 is passed through without a copy once a BOM is stripped: its
+// invalid bytes stay as they are, and Normalize turns them into U+FFFD.
 func NewReader(r io.Reader, enc Encoding) io.Reader {
+	if enc == UTF8 {
+		return &bomStripper{r: r}
+	}
 	e, err := decoderFor(enc)
 	if err != nil {
 		return errReader{err}
@@ -47,3 +53,31 @@ func decoderFor(enc Encoding) (encoding.Encoding, error) {
 type errReader struct{ err error }
 
 func (e errReader) Read([]byte) (int, error) { return 0, e.err }
+
+// bomStripper drops a UTF-8 byte order mark at the start of a stream.
+type bomStripper struct {
+	r    io.Reader
+	head []byte // bytes read while looking for the BOM, not yet returned
+	done bool
+}
+
+func (b *bomStripper) Read(p []byte) (int, error) {
+	if !b.done {
+		var buf [3]byte
+		n, err := io.ReadFull(b.r, buf[:])
+		b.done = true
+		if n == 3 && buf[0] == 0xEF && buf[1] == 0xBB && buf[2] == 0xBF {
+			n = 0
+		}
+		b.head = append(b.head[:0], buf[:n]...)
+		if err != nil && err != io.ErrUnexpectedEOF && err != io.EOF {
+			return 0, err
+		}
+	}
+	if len(b.head) > 0 {
+		n := copy(p, b.head)
+		b.head = b.head[n:]
+		return n, nil
+	}
+	return b.r.Read(p)
+}

@@ -62,6 +62,17 @@ func TestNewReaderBOM(t *testing.T) {
 	}
 }
 
+func TestNewReaderUTF8BOM(t *testing.T) {
+	for _, c := range []struct{ in, want string }{
+		{"\xEF\xBB\xBFabc", "abc"}, {"abc", "abc"}, {"\xEF\xBB", "\xEF\xBB"}, {"", ""}, {"\xEF\xBB\xBF", ""},
+	} {
+		got, err := io.ReadAll(NewReader(strings.NewReader(c.in), UTF8))
+		if err != nil || string(got) != c.want {
+			t.Errorf("%q: got %q, %v; want %q", c.in, got, err, c.want)
+		}
+	}
+}
+
 func TestNewReaderInvalid(t *testing.T) {
 	for _, c := range []struct {
 		name string
@@ -78,6 +89,9 @@ func TestNewReaderInvalid(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
+			// UTF-8 passes through; the replacement is Normalize's (what the
+			// engine always applies).
+			got = Normalize(nil, got)
 			if string(got) != c.want {
 				t.Errorf("got %q, want %q", got, c.want)
 			}
