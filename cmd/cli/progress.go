@@ -5,6 +5,7 @@ import (
 	"io"
 	"os"
 	"sync"
+	"time"
 
 	"github.com/schollz/progressbar/v3"
 	"golang.org/x/term"
@@ -28,9 +29,13 @@ type progressBar struct {
 	bar   *progressbar.ProgressBar
 	files int
 	done  int
+	// throttle is the least time between two renderings.
+	throttle time.Duration
 }
 
-func newProgressBar(w io.Writer) *progressBar { return &progressBar{w: w} }
+func newProgressBar(w io.Writer) *progressBar {
+	return &progressBar{w: w, throttle: 100 * time.Millisecond}
+}
 
 // Start implements engine.Progress.
 func (p *progressBar) Start(files int, bytes int64) {
@@ -42,7 +47,8 @@ func (p *progressBar) Start(files int, bytes int64) {
 		progressbar.OptionShowBytes(true),
 		progressbar.OptionSetPredictTime(true),
 		progressbar.OptionSetWidth(30),
-		progressbar.OptionThrottle(100_000_000),
+		progressbar.OptionThrottle(p.throttle),
+		progressbar.OptionShowTotalBytes(true),
 		progressbar.OptionClearOnFinish(),
 		progressbar.OptionSetDescription(p.desc()),
 	)
