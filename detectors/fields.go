@@ -242,6 +242,23 @@ func hasVocab(line []byte, c vocabClass) bool {
 // spaces (fixed-width print files). It appends to dst and returns it.
 func splitCells(dst [][]byte, line []byte, delim byte) [][]byte {
 	switch delim {
+	case spaceDelim:
+		// Like bytes.Fields, but the cells keep their capacity: cellSpan
+		// finds a cell in its line by it.
+		start := -1
+		for i, c := range line {
+			switch {
+			case c == ' ' && start >= 0:
+				dst = append(dst, line[start:i])
+				start = -1
+			case c != ' ' && start < 0:
+				start = i
+			}
+		}
+		if start >= 0 {
+			dst = append(dst, line[start:])
+		}
+		return dst
 	case ' ':
 		i := 0
 		for i < len(line) && line[i] == ' ' {

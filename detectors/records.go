@@ -7,6 +7,8 @@ import (
 	"sort"
 	"strings"
 	"unicode/utf8"
+
+	"golang.org/x/text/width"
 )
 
 // Classification names of the contract (files[].classification).
@@ -102,13 +104,14 @@ type Analyzer struct {
 	total int
 
 	// table state
-	table    bool
-	delim    byte
-	cols     []Field
-	minCells int
-	heads    []string // known header cells as written, of the last table
-	cells    [][]byte
-	hbuf     []byte
+	table     bool
+	delim     byte
+	cols      []Field
+	minCells  int
+	heads     []string // known header cells as written, of the last table
+	cells     [][]byte
+	colStarts []int // display column of each header cell (fixed-width tables)
+	hbuf      []byte
 
 	blk    block
 	cur    record
@@ -342,12 +345,20 @@ func (a *Analyzer) tryHeader(text []byte) bool {
 		return false
 	}
 	bestKnown, bestDelim := 0, byte(0)
-	for _, d := range [...]byte{',', '\t', ' '} {
-		if d == ' ' && !bytes.Contains(text, []byte("  ")) {
-			continue
-		}
-		if d != ' ' && bytes.IndexByte(text, d) < 0 {
-			continue
+	for _, d := range [...]byte{',', '\t', ' ', spaceDelim} {
+		switch d {
+		case ' ':
+			if !bytes.Contains(text, []byte("  ")) {
+				continue
+			}
+		case spaceDelim:
+			if bytes.IndexByte(text, ' ') < 0 {
+				continue
+			}
+		default:
+			if bytes.IndexByte(text, d) < 0 {
+				continue
+			}
 		}
 		a.cells = splitCells(a.cells[:0], text, d)
 		if len(a.cells) < 2 {
@@ -370,6 +381,13 @@ func (a *Analyzer) tryHeader(text []byte) bool {
 	}
 	a.cells = splitCells(a.cells[:0], text, bestDelim)
 	a.table, a.delim = true, bestDelim
+	a.colStarts = a.colStarts[:0]
+	if bestDelim == ' ' || bestDelim == spaceDelim {
+		for _, c := range a.cells {
+			s, _ := cellSpan(text, c)
+			a.colStarts = append(a.colStarts, displayWidth(text[:s]))
+		}
+	}
 	a.cols = a.cols[:0]
 	a.heads = a.heads[:0]
 	a.minCells = 2
@@ -386,6 +404,10 @@ func (a *Analyzer) tryHeader(text []byte) bool {
 	return true
 }
 
+// spaceDelim marks a fixed-width table whose header cells are one space
+// apart: its rows are cut at the header's columns.
+const spaceDelim = 1
+
 // cellSpan is where a cell lies in its line.
 func cellSpan(line, cell []byte) (int, int) {
 	s := cap(line) - cap(cell)
@@ -396,6 +418,11 @@ func cellSpan(line, cell []byte) (int, int) {
 // the line does not fit the table.
 func (a *Analyzer) tableRow(line int, offset int64, text []byte, ms []Located) bool {
 	a.cells = splitCells(a.cells[:0], text, a.delim)
+	if a.delim == spaceDelim || (a.delim == ' ' && len(a.cells) != len(a.colStarts)) {
+		// Columns of a print file one space apart: cut at the header's
+		// columns instead.
+		a.cells = cutAtColumns(a.cells[:0], text, a.colStarts)
+	}
 	if len(a.cells) < a.minCells && a.delim != '\t' && bytes.IndexByte(text, '\t') >= 0 {
 		a.cells = splitCells(a.cells[:0], text, '\t')
 	}
@@ -1218,4 +1245,47 @@ func isDummyAddress(v string) bool {
 		}
 	}
 	return false
+}
+
+// displayWidth is the width of b on a terminal or a printed page: East
+// Asian wide and full-width characters take two columns.
+func displayWidth(b []byte) int {
+	n := 0
+	for _, r := range string(b) {
+		n += runeWidth(r)
+	}
+	return n
+}
+
+func runeWidth(r rune) int {
+	if r < 0x1100 {
+		return 1
+	}
+	switch width.LookupRune(r).Kind() {
+	case width.EastAsianWide, width.EastAsianFullwidth:
+		return 2
+	}
+	return 1
+}
+
+// cutAtColumns cuts a fixed-width row at the display columns where its
+// header's cells start. A value running past the next column's start
+// stays whole: the cut moves on to the next space.
+func cutAtColumns(dst [][]byte, line []byte, starts []int) [][]byte {
+	if len(starts) == 0 {
+		return append(dst, line)
+	}
+	col, prev, k := 0, 0, 1
+	for i, r := range string(line) {
+		for k < len(starts) && col >= starts[k] {
+			if i > 0 && line[i-1] != ' ' && r != ' ' {
+				break // inside a value: cut at the next space
+			}
+			dst = append(dst, line[prev:i])
+			prev = i
+			k++
+		}
+		col += runeWidth(r)
+	}
+	return append(dst, line[prev:])
 }

@@ -161,6 +161,13 @@ func TestAnalyzerVerdicts(t *testing.T) {
 			class: ClassLoanRecord, sev: Critical, persons: 2,
 		},
 		{
+			name: "fixed-width listing one space apart: cut where the header's columns start",
+			text: "利用者番号 氏名       電話番号      書名       返却期限\n" +
+				"10000001   勅使河原 一 090-3141-5926 宇宙の話   2005/05/01\n" +
+				"10000002   小鳥遊 ゆう 080-2718-2818 海の話     2005/05/03\n",
+			class: ClassOverdueList, sev: Critical, persons: 2,
+		},
+		{
 			name: "fixed-width listing with a repeated page header",
 			text: "延滞者一覧表\n利用者番号  氏名          電話番号       書名            返却期限\n" +
 				"10000001    佐藤 健一     090-3141-5926  宇宙の話        2005/05/01\n" +
