@@ -1,0 +1,88 @@
+package scanners
+
+import (
+	"context"
+	"errors"
+	"io"
+	"time"
+)
+
+// Limits bound what opening containers (archives, office files,
+// databases) may cost. Hitting one is an error entry for the container
+// (and exit status 3), never a crash and never silence.
+type Limits struct {
+	MaxDepth         int           // containers nested in containers (default 8)
+	MaxMemberBytes   int64         // bytes one member may expand to (default 1 GiB)
+	MaxArchiveBytes  int64         // bytes all members of one container may expand to (default 4 GiB)
+	MaxScanBytes     int64         // bytes all containers of one scan may expand to (default 64 GiB)
+	MaxRatio         int64         // expanded/compressed ratio of a member before it counts as a bomb (default 200)
+	MaxMembers       int           // members of one container (default 100,000)
+	MaxArchiveTime   time.Duration // wall time for one container (default 5 min)
+	MaxSpoolBytes    int64         // a member needing random access is spooled to a private temp file up to this size (default 2 GiB)
+	MaxInMemoryBytes int64         // below this a spooled member stays in memory (default 32 MiB)
+}
+
+// DefaultLimits are the limits when a policy sets none.
+var DefaultLimits = Limits{
+	MaxDepth:         8,
+	MaxMemberBytes:   1 << 30,
+	MaxArchiveBytes:  4 << 30,
+	MaxScanBytes:     64 << 30,
+	MaxRatio:         200,
+	MaxMembers:       100_000,
+	MaxArchiveTime:   5 * time.Minute,
+	MaxSpoolBytes:    2 << 30,
+	MaxInMemoryBytes: 32 << 20,
+}
+
+// Member is one entry of a container.
+type Member struct {
+	// Name is the member's path inside the container, slash-separated and
+	// decoded to UTF-8 (a CP932 name in a zip without the UTF-8 flag is
+	// decoded). For an extracted table it names the table or sheet
+	// ("督促", "PATRON").
+	Name string
+	// Size is the expanded size in bytes, or -1 when unknown.
+	Size int64
+	// Text says Open yields UTF-8 text already extracted from the
+	// container (a sheet's rows as tab-separated lines with its header
+	// row first, a document's paragraphs), to be scanned as text without
+	// sniffing.
+	Text bool
+	// Open returns the member's bytes. It is called at most once, during
+	// the walk, before the next member is yielded.
+	Open func() (io.ReadCloser, error)
+	// Err is set when the member cannot be read (encrypted, unsupported
+	// compression, a name with path tricks): the engine reports it and
+	// goes on. Open is nil then.
+	Err error
+}
+
+// Source is a container's bytes, with random access when the format
+// needs it.
+type Source struct {
+	Name   string      // display path, for messages
+	Reader io.Reader   // the stream, positioned at the start
+	At     io.ReaderAt // random access, or nil
+	Size   int64       // size in bytes, or -1 when unknown
+}
+
+// Opener walks one container format.
+type Opener interface {
+	// Kind names the format ("zip", "tar", "gzip", "xlsx", "sqlite" …).
+	Kind() string
+	// NeedsRandomAccess says Walk needs Source.At (zip, 7z, SQLite, ISO);
+	// the engine spools a stream to a private temp file or memory for it.
+	NeedsRandomAccess() bool
+	// Walk yields the members in order. It stops and returns ctx's error
+	// when ctx is done, and yield's error when yield returns one. Any
+	// other error means the container is corrupt or hostile (wrapped
+	// ErrLimit for a limit hit) and what was yielded before it stands.
+	Walk(ctx context.Context, src Source, lim Limits, yield func(Member) error) error
+}
+
+// ErrLimit is wrapped by errors that hit a Limit.
+var ErrLimit = errors.New("limit exceeded")
+
+// ErrEncrypted is wrapped by the errors of encrypted members and containers.
+var ErrEncrypted = errors.New("encrypted: contents not scanned")
