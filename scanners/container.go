@@ -53,9 +53,15 @@ type Member struct {
 	// the walk, before the next member is yielded.
 	Open func() (io.ReadCloser, error)
 	// Err is set when the member cannot be read (encrypted, unsupported
-	// compression, a name with path tricks): the engine reports it and
-	// goes on. Open is nil then.
+	// compression, too large): the engine reports it and goes on. Open is
+	// nil then.
 	Err error
+	// Notice is set when the member can be read but something about it
+	// must be reported: a name with path tricks ("../../etc/passwd", an
+	// absolute path, a drive letter), a symbolic link member. The engine
+	// reports it as an error entry and still scans the content (nothing
+	// is ever extracted by the member's name).
+	Notice error
 }
 
 // Source is a container's bytes, with random access when the format
@@ -65,6 +71,12 @@ type Source struct {
 	Reader io.Reader   // the stream, positioned at the start
 	At     io.ReaderAt // random access, or nil
 	Size   int64       // size in bytes, or -1 when unknown
+	// Path is a file on disk holding the same bytes, when there is one
+	// (the target's own file, or a private temp file the engine spooled
+	// the container to): for libraries that only open files (SQLite).
+	// Empty when the bytes are only in memory; an Opener that needs a
+	// file then writes one under os.MkdirTemp and removes it.
+	Path string
 }
 
 // Opener walks one container format.
