@@ -9,6 +9,7 @@ import (
 	"errors"
 	"fmt"
 	"runtime"
+	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -45,6 +46,12 @@ type Options struct {
 	MaxFindingsPerFile int                  // findings listed per file (all are counted); 0: DefaultMaxFindingsPerFile
 	Progress           Progress             // may be nil
 	Now                func() time.Time     // clock; nil: time.Now
+	Limits             scanners.Limits      // what opening containers may cost; zero fields: scanners.DefaultLimits
+	// Containers tells which opener reads a file whose first bytes are
+	// head (nil: not a container); nil: DefaultContainers.
+	Containers func(name string, head []byte) scanners.Opener
+
+	state *scanState // shared by the workers of one scan
 }
 
 // ErrNothingScanned is returned when no target could be read at all.
@@ -55,6 +62,7 @@ var ErrNothingScanned = errors.New("engine: nothing could be scanned")
 // read, and the context's error when cancelled.
 func Scan(ctx context.Context, targets []string, opt Options) (*report.Report, error) {
 	opt = opt.withDefaults()
+	defer opt.state.close()
 	r := &report.Report{
 		Schema:    report.SchemaV1,
 		Tool:      report.Tool{Name: "rouei", Version: Version},
@@ -83,9 +91,13 @@ func Scan(ctx context.Context, targets []string, opt Options) (*report.Report, e
 	}
 
 	read := 0
-	for _, res := range results {
+	for _, res := range slices.Concat(results...) {
 		r.Stats.Bytes += res.bytes
-		if res.opened {
+		switch {
+		case res.archive:
+			r.Stats.Archives++
+			read++
+		case res.opened:
 			r.Stats.Files++
 			read++
 		}
@@ -123,12 +135,19 @@ func (o Options) withDefaults() Options {
 	if o.Now == nil {
 		o.Now = time.Now
 	}
+	o.Limits = o.Limits.WithDefaults()
+	if o.Containers == nil {
+		o.Containers = DefaultContainers
+	}
+	if o.state == nil {
+		o.state = &scanState{}
+	}
 	return o
 }
 
 // scanItems scans items in parallel, one workspace per worker, and
 // returns their results in item order.
-func scanItems(ctx context.Context, items []scanners.Item, opt *Options) ([]fileResult, error) {
+func scanItems(ctx context.Context, items []scanners.Item, opt *Options) ([][]fileResult, error) {
 	var total int64
 	for _, it := range items {
 		if it.Size > 0 {
@@ -138,7 +157,7 @@ func scanItems(ctx context.Context, items []scanners.Item, opt *Options) ([]file
 	if opt.Progress != nil {
 		opt.Progress.Start(len(items), total)
 	}
-	results := make([]fileResult, len(items))
+	results := make([][]fileResult, len(items))
 	work := make(chan int)
 	var wg sync.WaitGroup
 	for w := 0; w < opt.Workers; w++ {
@@ -147,9 +166,9 @@ func scanItems(ctx context.Context, items []scanners.Item, opt *Options) ([]file
 			defer wg.Done()
 			ws := newWorkspace()
 			for i := range work {
-				results[i] = scanItem(ctx, items[i], opt, ws)
+				results[i] = scanTree(ctx, items[i], opt, ws, 0, false)
 				if opt.Progress != nil {
-					opt.Progress.Done(results[i].bytes)
+					opt.Progress.Done(max(items[i].Size, 0))
 				}
 			}
 		}()

@@ -34,6 +34,7 @@ const (
 // fileResult is what scanning one item gives.
 type fileResult struct {
 	opened   bool         // the item could be opened
+	archive  bool         // the item was opened as a container
 	bytes    int64        // raw bytes read
 	file     *report.File // nil when there is nothing to report
 	findings []report.Finding
@@ -70,18 +71,38 @@ type workspace struct {
 	chunk []byte // text chunk buffer (ChunkSize + overlap)
 	read  []byte // binary read buffer
 	norm  []byte
+	inner *workspace // for the members of a container being read with this one
+}
+
+// child returns the workspace for a container's members.
+func (ws *workspace) child() *workspace {
+	if ws.inner == nil {
+		ws.inner = newWorkspace()
+	}
+	return ws.inner
 }
 
 func newWorkspace() *workspace {
 	return &workspace{br: bufio.NewReaderSize(nil, headSize)}
 }
 
-func scanItem(ctx context.Context, it scanners.Item, opt *Options, ws *workspace) (res fileResult) {
+// scanItem scans one item that is not opened as a container (tests use
+// it for single files).
+func scanItem(ctx context.Context, it scanners.Item, opt *Options, ws *workspace) fileResult {
+	return scanTree(ctx, it, opt, ws, 0, false)[0]
+}
+
+// scanTree scans an item and, when it is a container (an archive, an
+// office file, a database), everything inside it, depth levels down. The
+// item's own result comes first. text says the item is UTF-8 text
+// extracted from a container (a sheet, a table), scanned without sniffing.
+func scanTree(ctx context.Context, it scanners.Item, opt *Options, ws *workspace, depth int, text bool) []fileResult {
+	var res fileResult
 	rc, err := it.Open()
 	if err != nil {
 		res.errors = append(res.errors, errorf(it.Path, "cannot open: %v", err))
 		res.file = &report.File{Path: it.Path, Classification: detectors.ClassNone}
-		return res
+		return []fileResult{res}
 	}
 	defer rc.Close()
 	res.opened = true
@@ -93,7 +114,15 @@ func scanItem(ctx context.Context, it scanners.Item, opt *Options, ws *workspace
 	// the bytes read before it: it is reported once, there.
 	head, perr := br.Peek(headSize)
 	atEOF := errors.Is(perr, io.EOF)
-	enc := textdec.Detect(head, atEOF)
+	if !text && opt.Containers != nil {
+		if op := opt.Containers(it.Path, head); op != nil {
+			return scanContainer(ctx, it, op, br, cr, opt, ws, depth)
+		}
+	}
+	enc := textdec.UTF8
+	if !text {
+		enc = textdec.Detect(head, atEOF)
+	}
 	f := &fileScan{ctx: ctx, opt: opt, it: it, ws: ws,
 		an: detectors.NewAnalyzer(opt.MaxFindingsPerFile, enc == textdec.Binary)}
 	f.an.SetName(it.Rel)
@@ -112,11 +141,15 @@ func scanItem(ctx context.Context, it scanners.Item, opt *Options, ws *workspace
 	}
 	v, kept, total := f.an.Result()
 	if total == 0 && len(res.errors) == 0 {
-		return res
+		return []fileResult{res}
+	}
+	mediaType := scanners.SniffMediaType(it.Path, head, enc != textdec.Binary)
+	if text {
+		mediaType = "text/tab-separated-values"
 	}
 	file := &report.File{
 		Path:           it.Path,
-		MediaType:      scanners.SniffMediaType(it.Path, head, enc != textdec.Binary),
+		MediaType:      mediaType,
 		Encoding:       string(enc),
 		Classification: v.Classification,
 		Severity:       v.Severity,
@@ -132,7 +165,7 @@ func scanItem(ctx context.Context, it scanners.Item, opt *Options, ws *workspace
 	}
 	res.file = file
 	res.findings = findings(it, kept, v, opt.Reveal)
-	return res
+	return []fileResult{res}
 }
 
 // findings turns the kept matches into masked, fingerprinted findings.

@@ -98,3 +98,36 @@ var ErrLimit = errors.New("limit exceeded")
 
 // ErrEncrypted is wrapped by the errors of encrypted members and containers.
 var ErrEncrypted = errors.New("encrypted: contents not scanned")
+
+// WithDefaults fills the zero fields of l from DefaultLimits.
+func (l Limits) WithDefaults() Limits {
+	d := DefaultLimits
+	if l.MaxDepth <= 0 {
+		l.MaxDepth = d.MaxDepth
+	}
+	if l.MaxMemberBytes <= 0 {
+		l.MaxMemberBytes = d.MaxMemberBytes
+	}
+	if l.MaxArchiveBytes <= 0 {
+		l.MaxArchiveBytes = d.MaxArchiveBytes
+	}
+	if l.MaxScanBytes <= 0 {
+		l.MaxScanBytes = d.MaxScanBytes
+	}
+	if l.MaxRatio <= 0 {
+		l.MaxRatio = d.MaxRatio
+	}
+	if l.MaxMembers <= 0 {
+		l.MaxMembers = d.MaxMembers
+	}
+	if l.MaxArchiveTime <= 0 {
+		l.MaxArchiveTime = d.MaxArchiveTime
+	}
+	if l.MaxSpoolBytes <= 0 {
+		l.MaxSpoolBytes = d.MaxSpoolBytes
+	}
+	if l.MaxInMemoryBytes <= 0 {
+		l.MaxInMemoryBytes = d.MaxInMemoryBytes
+	}
+	return l
+}

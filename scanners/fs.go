@@ -144,6 +144,7 @@ func (w *fsWalker) file(disp, p string, info fs.FileInfo) error {
 	return w.sink.Item(Item{
 		Path: disp,
 		Rel:  rel,
+		File: p,
 		Size: info.Size(),
 		Open: func() (io.ReadCloser, error) {
 			f, err := os.Open(p)

@@ -20,6 +20,10 @@ type Item struct {
 	Rel string
 	// Size is the size in bytes, or -1 when unknown.
 	Size int64
+	// File is the item's file on disk, when it is one (not an archive
+	// member or a file on an FTP server): containers that need random
+	// access read it directly instead of spooling a copy.
+	File string
 	// Open returns a fresh stream of the item's bytes.
 	Open func() (io.ReadCloser, error)
 }
