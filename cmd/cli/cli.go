@@ -13,6 +13,7 @@ import (
 	"os"
 	"os/signal"
 	"strings"
+	"time"
 
 	"github.com/rouei/rouei/detectors"
 	"github.com/rouei/rouei/engine"
@@ -28,6 +29,7 @@ const (
 )
 
 const usageText = `usage: rouei scan [flags] TARGET...
+       rouei baseline -o FILE [flags] TARGET...
        rouei version
 
 TARGET is a directory, a file, or an FTP endpoint (ftp://[user[:password]@]host[:port][/path]).
@@ -50,6 +52,8 @@ func Run(args []string, stdout, stderr io.Writer) int {
 		return ExitOK
 	case "scan":
 		return runScan(args[1:], stdout, stderr)
+	case "baseline":
+		return runBaseline(args[1:], stdout, stderr)
 	case "help", "-h", "-help", "--help":
 		fmt.Fprint(stdout, usageText)
 		newScanFlags(stdout).fs.PrintDefaults()
@@ -288,4 +292,58 @@ func applyBaseline(r *report.Report, baseline map[string]bool) {
 			r.Findings[i].Baselined = true
 		}
 	}
+}
+
+// runBaseline scans the targets and writes the fingerprints of today's
+// findings to the -o file: accepted findings for --baseline. The file
+// holds fingerprints, detectors and paths, never evidence.
+func runBaseline(args []string, stdout, stderr io.Writer) int {
+	f := newScanFlags(stderr)
+	targets, err := f.parse(args)
+	if errors.Is(err, flag.ErrHelp) {
+		return ExitOK
+	}
+	if err != nil {
+		return ExitUsage
+	}
+	if len(targets) == 0 || f.output == "" {
+		fmt.Fprintln(stderr, "rouei: baseline needs -o FILE and at least one TARGET")
+		return ExitUsage
+	}
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
+	defer stop()
+	opt := engine.Options{MaxFindingsPerFile: 1 << 30}
+	var bar *progressBar
+	if !f.noProgress && progressWanted(stderr) {
+		bar = newProgressBar(stderr)
+		opt.Progress = bar
+	}
+	r, scanErr := engine.Scan(ctx, targets, opt)
+	if bar != nil {
+		bar.Finish()
+	}
+	if r == nil || errors.Is(scanErr, engine.ErrNothingScanned) {
+		fmt.Fprintf(stderr, "rouei: %v\n", scanErr)
+		return ExitUsage
+	}
+	var b strings.Builder
+	fmt.Fprintf(&b, "# rouei baseline: accepted findings, one fingerprint per line (rouei %s, %s)\n",
+		engine.Version, r.FinishedAt.Format(time.RFC3339))
+	b.WriteString("# use: rouei scan --baseline FILE TARGET...\n")
+	for _, fd := range r.Findings {
+		fmt.Fprintf(&b, "%s  # %s %s\n", fd.Fingerprint, fd.Detector, fd.Path)
+	}
+	if err := os.WriteFile(f.output, []byte(b.String()), 0o600); err != nil {
+		fmt.Fprintf(stderr, "rouei: %v\n", err)
+		return ExitUsage
+	}
+	if err := os.Chmod(f.output, 0o600); err != nil {
+		fmt.Fprintf(stderr, "rouei: %v\n", err)
+		return ExitUsage
+	}
+	if len(r.Errors) > 0 {
+		fmt.Fprintf(stderr, "rouei: note: %d item(s) could not be scanned completely; their findings are not in the baseline\n", len(r.Errors))
+	}
+	fmt.Fprintf(stdout, "rouei: %d fingerprints written to %s\n", len(r.Findings), f.output)
+	return ExitOK
 }

@@ -177,6 +177,29 @@ func TestBaseline(t *testing.T) {
 	if code, _, _ := run(t, "scan", "--baseline", base, target); code != ExitFindings {
 		t.Errorf("new finding with baseline: exit %d, want 1", code)
 	}
+	// rouei baseline writes the text form, with no evidence in it.
+	bl := filepath.Join(dir, "rouei.baseline")
+	writeFile(t, filepath.Join(target, "list.csv"), rows.String())
+	if code, _, stderr := run(t, "baseline", "-o", bl, target); code != ExitOK {
+		t.Fatalf("rouei baseline: exit %d: %s", code, stderr)
+	}
+	data, err := os.ReadFile(bl)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if strings.Contains(string(data), "3141") || strings.Contains(string(data), "****") {
+		t.Errorf("baseline holds evidence")
+	}
+	if st, _ := os.Stat(bl); st.Mode().Perm() != 0o600 {
+		t.Errorf("baseline mode %v", st.Mode().Perm())
+	}
+	if code, _, _ := run(t, "scan", "--baseline", bl, target); code != ExitOK {
+		t.Errorf("scan with rouei baseline's file: exit %d, want 0", code)
+	}
+	if code, _, _ := run(t, "baseline", target); code != ExitUsage {
+		t.Errorf("baseline without -o: exit %d, want 2", code)
+	}
+
 	// The text form: fingerprints one per line, with comments.
 	var fps strings.Builder
 	fps.WriteString("# accepted\n")
