@@ -83,6 +83,10 @@ func scanContainer(ctx context.Context, it scanners.Item, op scanners.Opener, br
 			return nil
 		}
 		child := scanners.Item{Path: path, Rel: it.Rel + "!/" + m.Name, Size: m.Size, Open: m.Open}
+		if opt.AllowPath != nil && opt.AllowPath(child.Rel) {
+			res.skips = append(res.skips, report.Skip{Path: path, Reason: allowedNote})
+			return nil
+		}
 		rs := scanTree(wctx, child, opt, inner, depth+1, m.Text)
 		if m.Notice != nil {
 			rs[0].errors = append(rs[0].errors, errorf(path, "%v", m.Notice))

@@ -51,6 +51,13 @@ type Options struct {
 	// head (nil: not a container); nil: DefaultContainers.
 	Containers func(name string, head []byte) scanners.Opener
 
+	// AllowPath, when set, says a path within a target (Item.Rel) is
+	// allow-listed by policy: it is not scanned and is noted in skipped[].
+	AllowPath func(rel string) bool
+	// AllowValue, when set, says a found value is allow-listed by policy
+	// (the library's own number): it is neither reported nor counted.
+	AllowValue func(category, value string) bool
+
 	state *scanState // shared by the workers of one scan
 }
 
@@ -69,7 +76,7 @@ func Scan(ctx context.Context, targets []string, opt Options) (*report.Report, e
 		StartedAt: opt.Now().UTC(),
 		Targets:   append([]string(nil), targets...),
 	}
-	col := &collector{}
+	col := &collector{allow: opt.AllowPath}
 	for _, t := range targets {
 		if err := ctx.Err(); err != nil {
 			return nil, err
@@ -106,6 +113,7 @@ func Scan(ctx context.Context, targets []string, opt Options) (*report.Report, e
 		}
 		r.Findings = append(r.Findings, res.findings...)
 		r.Errors = append(r.Errors, res.errors...)
+		col.skips = append(col.skips, res.skips...)
 	}
 	r.Errors = append(col.errors, r.Errors...)
 	r.Skipped = col.skips
@@ -188,6 +196,7 @@ feed:
 
 // collector is the scanners.Sink of the enumeration phase.
 type collector struct {
+	allow  func(rel string) bool
 	mu     sync.Mutex
 	items  []scanners.Item
 	errors []report.Error
@@ -195,6 +204,10 @@ type collector struct {
 }
 
 func (c *collector) Item(it scanners.Item) error {
+	if c.allow != nil && c.allow(it.Rel) {
+		c.Skip(it.Path, allowedNote)
+		return nil
+	}
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	c.items = append(c.items, it)
@@ -212,6 +225,9 @@ func (c *collector) Skip(path, reason string) {
 	defer c.mu.Unlock()
 	c.skips = append(c.skips, report.Skip{Path: path, Reason: reason})
 }
+
+// allowedNote is the skip reason of an allow-listed path.
+const allowedNote = "allow-listed by policy (allow.paths); not scanned"
 
 // errorf formats an error entry for path.
 func errorf(path, format string, args ...any) report.Error {

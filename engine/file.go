@@ -39,6 +39,7 @@ type fileResult struct {
 	file     *report.File // nil when there is nothing to report
 	findings []report.Finding
 	errors   []report.Error
+	skips    []report.Skip
 }
 
 // countingReader counts the raw bytes read from an item.
@@ -221,6 +222,15 @@ func (f *fileScan) detect(text []byte, skip, firstLine int, offsetAt func(pos in
 		f.scratch = d.Find(f.scratch, text)
 	}
 	ms := f.scratch
+	if allow := f.opt.AllowValue; allow != nil {
+		kept := ms[:0]
+		for _, m := range ms {
+			if !allow(m.Category, m.Value) {
+				kept = append(kept, m)
+			}
+		}
+		ms = kept
+	}
 	sort.SliceStable(ms, func(i, j int) bool { return ms[i].Start < ms[j].Start })
 	line, mi := firstLine, 0
 	for pos := 0; pos < len(text); {

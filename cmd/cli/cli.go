@@ -30,6 +30,7 @@ const (
 
 const usageText = `usage: rouei scan [flags] TARGET...
        rouei baseline -o FILE [flags] TARGET...
+       rouei allow-hash --key KEY < VALUES    (lines "category value": prints keyed hashes for allow.values)
        rouei version
 
 TARGET is a directory, a file, or an FTP endpoint (ftp://[user[:password]@]host[:port][/path]).
@@ -54,6 +55,8 @@ func Run(args []string, stdout, stderr io.Writer) int {
 		return runScan(args[1:], stdout, stderr)
 	case "baseline":
 		return runBaseline(args[1:], stdout, stderr)
+	case "allow-hash":
+		return runAllowHash(args[1:], os.Stdin, stdout, stderr)
 	case "help", "-h", "-help", "--help":
 		fmt.Fprint(stdout, usageText)
 		newScanFlags(stdout).fs.PrintDefaults()
@@ -131,6 +134,20 @@ func runScan(args []string, stdout, stderr io.Writer) int {
 	if len(targets) == 0 {
 		return usage("scan needs at least one TARGET")
 	}
+	var pol *policy
+	if f.config != "" {
+		if pol, err = loadPolicy(f.config); err != nil {
+			return usage("%v", err)
+		}
+		set := map[string]bool{}
+		f.fs.Visit(func(fl *flag.Flag) { set[fl.Name] = true })
+		if !set["fail-on"] && pol.FailOn != "" {
+			f.failOn = pol.FailOn
+		}
+		if !set["lang"] && pol.Lang != "" {
+			f.lang = pol.Lang
+		}
+	}
 	failOn, err := parseFailOn(f.failOn)
 	if err != nil {
 		return usage("%v", err)
@@ -147,9 +164,6 @@ func runScan(args []string, stdout, stderr io.Writer) int {
 		return usage("--format %s is not available in this build yet", f.format)
 	default:
 		return usage("unknown --format %q (text|json)", f.format)
-	}
-	if f.config != "" {
-		return usage("--config is not available in this build yet")
 	}
 	if f.ftpWriteCheck {
 		fmt.Fprintln(stderr, "rouei: note: --ftp-write-check has no effect: FTP endpoints are not supported by this build yet")
@@ -170,6 +184,15 @@ func runScan(args []string, stdout, stderr io.Writer) int {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
 	defer stop()
 	opt := engine.Options{Reveal: f.reveal, MaxFindingsPerFile: f.maxFindings}
+	if pol != nil {
+		opt.Limits = pol.limits()
+		if len(pol.Allow.Paths) > 0 {
+			opt.AllowPath = pol.allowPath
+		}
+		if len(pol.Allow.Values) > 0 {
+			opt.AllowValue = pol.allowValue
+		}
+	}
 	var bar *progressBar
 	if !f.noProgress && progressWanted(stderr) {
 		bar = newProgressBar(stderr)
@@ -345,5 +368,39 @@ func runBaseline(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "rouei: note: %d item(s) could not be scanned completely; their findings are not in the baseline\n", len(r.Errors))
 	}
 	fmt.Fprintf(stdout, "rouei: %d fingerprints written to %s\n", len(r.Findings), f.output)
+	return ExitOK
+}
+
+// runAllowHash reads "category value" lines (phone 0564-23-0101) from in
+// and prints the keyed hash of each for a policy's allow.values. Values
+// are read from standard input, not arguments, to keep them out of shell
+// history and process listings.
+func runAllowHash(args []string, in io.Reader, stdout, stderr io.Writer) int {
+	fs := flag.NewFlagSet("rouei allow-hash", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	key := fs.String("key", os.Getenv("ROUEI_ALLOW_KEY"), "hash `KEY` (default: $ROUEI_ALLOW_KEY)")
+	if err := fs.Parse(args); err != nil || *key == "" || fs.NArg() > 0 {
+		fmt.Fprintln(stderr, "usage: rouei allow-hash --key KEY < lines of \"category value\"")
+		return ExitUsage
+	}
+	sc := bufio.NewScanner(in)
+	n := 0
+	for sc.Scan() {
+		line := strings.TrimSpace(sc.Text())
+		if line == "" || strings.HasPrefix(line, "#") {
+			continue
+		}
+		cat, val, ok := strings.Cut(line, " ")
+		if !ok {
+			fmt.Fprintf(stderr, "rouei: line %d: want \"category value\"\n", n+1)
+			return ExitUsage
+		}
+		n++
+		fmt.Fprintf(stdout, "%q, # %s\n", valueHash(*key, cat, strings.TrimSpace(val)), cat)
+	}
+	if err := sc.Err(); err != nil {
+		fmt.Fprintf(stderr, "rouei: %v\n", err)
+		return ExitUsage
+	}
 	return ExitOK
 }

@@ -1,0 +1,139 @@
+package cli
+
+import (
+	"crypto/hmac"
+	"crypto/sha256"
+	"encoding/hex"
+	"fmt"
+	"os"
+	"strings"
+	"time"
+
+	"github.com/BurntSushi/toml"
+	"github.com/bmatcuk/doublestar/v4"
+
+	"github.com/rouei/rouei/scanners"
+)
+
+// policy is the --config file (TOML). Every field is optional; flags
+// given on the command line win over it.
+type policy struct {
+	FailOn string `toml:"fail_on"`
+	Lang   string `toml:"lang"`
+	Limits struct {
+		MaxDepth        int      `toml:"max_depth"`
+		MaxMemberBytes  int64    `toml:"max_member_bytes"`
+		MaxArchiveBytes int64    `toml:"max_archive_bytes"`
+		MaxScanBytes    int64    `toml:"max_scan_bytes"`
+		MaxRatio        int64    `toml:"max_ratio"`
+		MaxMembers      int      `toml:"max_members"`
+		MaxArchiveTime  duration `toml:"max_archive_time"`
+		MaxSpoolBytes   int64    `toml:"max_spool_bytes"`
+	} `toml:"limits"`
+	Allow struct {
+		// Paths are globs (doublestar: ** crosses directories) matched
+		// against the path within the target ("tests/fixtures/**",
+		// "release.zip!/docs/*.md"); matching files are not scanned and
+		// are noted in skipped[].
+		Paths []string `toml:"paths"`
+		// Values are keyed hashes of accepted values (the library's own
+		// number): hex HMAC-SHA256 of "category:value" under HashKey, made
+		// by `rouei allow-hash`. The key itself may come from the
+		// environment variable ROUEI_ALLOW_KEY instead.
+		Values  []string `toml:"values"`
+		HashKey string   `toml:"hash_key"`
+	} `toml:"allow"`
+	FTP struct {
+		Pause          duration `toml:"pause"`
+		ConnectTimeout duration `toml:"connect_timeout"`
+		IdleTimeout    duration `toml:"idle_timeout"`
+		HostBudget     duration `toml:"host_budget"`
+		MaxFileBytes   int64    `toml:"max_file_bytes"`
+		MaxHostBytes   int64    `toml:"max_host_bytes"`
+		Contact        string   `toml:"contact"`
+	} `toml:"ftp"`
+}
+
+// duration reads "500ms", "5m" in TOML.
+type duration struct{ time.Duration }
+
+func (d *duration) UnmarshalText(b []byte) error {
+	v, err := time.ParseDuration(string(b))
+	d.Duration = v
+	return err
+}
+
+// loadPolicy reads and checks a policy file.
+func loadPolicy(path string) (*policy, error) {
+	var p policy
+	md, err := toml.DecodeFile(path, &p)
+	if err != nil {
+		return nil, fmt.Errorf("config %s: %w", path, err)
+	}
+	if un := md.Undecoded(); len(un) > 0 {
+		keys := make([]string, len(un))
+		for i, k := range un {
+			keys[i] = k.String()
+		}
+		return nil, fmt.Errorf("config %s: unknown keys: %s", path, strings.Join(keys, ", "))
+	}
+	for _, g := range p.Allow.Paths {
+		if !doublestar.ValidatePattern(g) {
+			return nil, fmt.Errorf("config %s: bad glob in allow.paths: %q", path, g)
+		}
+	}
+	if len(p.Allow.Values) > 0 && p.hashKey() == "" {
+		return nil, fmt.Errorf("config %s: allow.values needs allow.hash_key or ROUEI_ALLOW_KEY", path)
+	}
+	return &p, nil
+}
+
+func (p *policy) hashKey() string {
+	if k := os.Getenv("ROUEI_ALLOW_KEY"); k != "" {
+		return k
+	}
+	return p.Allow.HashKey
+}
+
+// limits returns the policy's limits (zero fields take the defaults).
+func (p *policy) limits() scanners.Limits {
+	l := p.Limits
+	return scanners.Limits{
+		MaxDepth: l.MaxDepth, MaxMemberBytes: l.MaxMemberBytes, MaxArchiveBytes: l.MaxArchiveBytes,
+		MaxScanBytes: l.MaxScanBytes, MaxRatio: l.MaxRatio, MaxMembers: l.MaxMembers,
+		MaxArchiveTime: l.MaxArchiveTime.Duration, MaxSpoolBytes: l.MaxSpoolBytes,
+	}.WithDefaults()
+}
+
+// allowPath reports whether a path within a target is allow-listed.
+func (p *policy) allowPath(rel string) bool {
+	for _, g := range p.Allow.Paths {
+		if ok, _ := doublestar.Match(g, rel); ok {
+			return true
+		}
+	}
+	return false
+}
+
+// allowValue reports whether a value is allow-listed by its keyed hash.
+func (p *policy) allowValue(category, value string) bool {
+	if len(p.Allow.Values) == 0 {
+		return false
+	}
+	h := valueHash(p.hashKey(), category, value)
+	for _, v := range p.Allow.Values {
+		if hmac.Equal([]byte(strings.ToLower(v)), []byte(h)) {
+			return true
+		}
+	}
+	return false
+}
+
+// valueHash is the keyed hash of an accepted value: the policy file can be
+// shared without disclosing the value, and without the key nobody can
+// test guesses against it.
+func valueHash(key, category, value string) string {
+	m := hmac.New(sha256.New, []byte(key))
+	m.Write([]byte(category + ":" + value))
+	return hex.EncodeToString(m.Sum(nil))
+}

@@ -1,0 +1,92 @@
+package cli
+
+import (
+	"bytes"
+	"encoding/json"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/rouei/rouei/report"
+)
+
+func TestPolicyFile(t *testing.T) {
+	t.Setenv("CI", "true")
+	t.Setenv("ROUEI_ALLOW_KEY", "")
+	dir := t.TempDir()
+	target := filepath.Join(dir, "t")
+	writeFile(t, filepath.Join(target, "memo.txt"), "連絡先 090-3141-5926\n")
+	writeFile(t, filepath.Join(target, "fixtures", "list.csv"), "氏名,電話番号\n佐藤 健一,080-2718-2818\n高橋 恵子,070-1414-2135\n中村 大輔,052-314-1592\n伊藤 誠,0564-27-1828\n木村 智子,090-2236-0679\n")
+	footer := "架空市立中央図書館 TEL 0564-23-0101\n"
+	writeFile(t, filepath.Join(target, "footer.txt"), footer)
+
+	// The keyed hash of the memo's number, made the way a user would.
+	var hashes bytes.Buffer
+	if code := runAllowHash([]string{"--key", "s3cret"}, strings.NewReader("phone 090-3141-5926\n"), &hashes, &bytes.Buffer{}); code != ExitOK {
+		t.Fatalf("allow-hash exit %d", code)
+	}
+	if strings.Contains(hashes.String(), "3141") {
+		t.Fatal("allow-hash printed the value")
+	}
+	cfg := filepath.Join(dir, "policy.toml")
+	writeFile(t, cfg, `fail_on = "medium"
+lang = "en"
+[limits]
+max_depth = 3
+max_archive_time = "30s"
+[allow]
+paths = ["fixtures/**"]
+hash_key = "s3cret"
+values = [
+  `+strings.TrimSpace(hashes.String())+`
+]
+`)
+	code, js, stderr := run(t, "scan", "--config", cfg, "--format", "json", target)
+	if code != ExitOK {
+		t.Fatalf("exit %d, want 0 (the only medium finding is allow-listed): %s", code, stderr)
+	}
+	var r report.Report
+	if err := json.Unmarshal([]byte(js), &r); err != nil {
+		t.Fatal(err)
+	}
+	for _, f := range r.Findings {
+		if strings.HasSuffix(f.Path, "memo.txt") || strings.Contains(f.Path, "fixtures") {
+			t.Errorf("allow-listed finding reported: %s line %d", f.Path, f.Line)
+		}
+	}
+	if len(r.Skipped) != 1 || !strings.Contains(r.Skipped[0].Reason, "allow") {
+		t.Errorf("skipped = %v, want the fixtures file noted", r.Skipped)
+	}
+	// Without the policy the memo fails a medium gate.
+	if code, _, _ := run(t, "scan", "--fail-on", "medium", target); code != ExitFindings {
+		t.Errorf("without policy: exit %d, want 1", code)
+	}
+	// Flags win over the policy.
+	if code, _, _ := run(t, "scan", "--config", cfg, "--fail-on", "critical", filepath.Join(target, "fixtures")); code != ExitOK {
+		t.Errorf("flag over policy: exit %d, want 0", code)
+	}
+
+	for name, body := range map[string]string{
+		"unknown key":        "fail_onn = \"high\"\n",
+		"bad glob":           "[allow]\npaths = [\"[\"]\n",
+		"values without key": "[allow]\nvalues = [\"00\"]\n",
+		"bad duration":       "[limits]\nmax_archive_time = \"soon\"\n",
+	} {
+		p := filepath.Join(dir, "bad.toml")
+		writeFile(t, p, body)
+		if code, _, _ := run(t, "scan", "--config", p, target); code != ExitUsage {
+			t.Errorf("%s: exit %d, want 2", name, code)
+		}
+	}
+}
+
+func TestExamplePolicyParses(t *testing.T) {
+	t.Setenv("ROUEI_ALLOW_KEY", "")
+	p, err := loadPolicy(filepath.Join("..", "..", "rouei.example.toml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if p.FailOn != "high" || p.limits().MaxDepth != 8 || p.FTP.Pause.Seconds() != 0.5 || len(p.Allow.Paths) != 2 {
+		t.Errorf("example policy read as %+v", p)
+	}
+}
