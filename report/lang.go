@@ -114,6 +114,66 @@ type texts struct {
 	failOnNever   string
 	incomplete    func(n int) string // appended to the pass phrase
 	baselinedNote func(n int) string
+
+	// Category words for sentences and tables of the HTML and SARIF
+	// reports (the text report shows English categories as their ids).
+	categoryWords map[string]string
+
+	// HTML report.
+	htmlTitle         string
+	verdictPass       string // the banner word
+	verdictFail       string
+	verdictIncomplete string
+	htmlPersons       string // label of the people-affected figure
+	htmlFilesWithData string
+	htmlMaxSeverity   string
+	htmlNotScanned    string
+	htmlChartTitle    string
+	htmlFacts         string
+	factTargets       string
+	factStarted       string
+	factFinished      string
+	factDuration      string
+	factFiles         string
+	factBytes         string
+	factArchives      string
+	factSkipped       string
+	factErrors        string
+	factFailOn        string
+	factTool          string
+	failOnNeverWord   string
+	htmlEndpoints     string
+	epTarget          string
+	epReachable       string
+	epAnonLogin       string
+	epAnonWrite       string
+	epTLS             string
+	epListedFetched   string
+	epError           string
+	epHints           string
+	htmlYes           string // reachable, login, write allowed
+	htmlNo            string
+	htmlNotChecked    string
+	htmlTLSYes        string
+	htmlTLSNo         string
+	htmlFiles         string
+	colSeverity       string
+	colPath           string
+	colClass          string
+	colPersons        string
+	colFindings       string
+	colEncoding       string
+	colWhy            string
+	colLine           string
+	colDetector       string
+	colCategory       string
+	colEvidence       string
+	colConfidence     string
+	showFindings      func(n int) string             // the <summary> of a file's findings
+	htmlOffset        func(off int64) string         // where a finding sits in a binary
+	htmlErrors        func(n int) string             // heading of the errors section
+	htmlSkippedHead   func(n int) string             // heading of the skipped section
+	htmlGenerated     func(tool, when string) string // footer
 }
 
 func plural(n int, one, many string) string {
@@ -223,6 +283,79 @@ var textTable = map[Lang]*texts{
 		baselinedNote: func(n int) string {
 			return " (" + plural(n, "baselined finding", "baselined findings") + " ignored)"
 		},
+
+		categoryWords: map[string]string{
+			"name":        "name",
+			"name_kana":   "name (kana)",
+			"phone":       "phone",
+			"address":     "address",
+			"postal_code": "postal code",
+			"email":       "e-mail",
+			"birth_date":  "birth date",
+			"age":         "age",
+			"my_number":   "My Number",
+			"patron_id":   "patron ID",
+			"book_title":  "book title",
+			"isbn":        "ISBN",
+			"credential":  "credential",
+		},
+
+		htmlTitle:         "rouei scan report",
+		verdictPass:       "PASS",
+		verdictFail:       "FAIL",
+		verdictIncomplete: "INCOMPLETE",
+		htmlPersons:       "People affected",
+		htmlFilesWithData: "Files with personal data",
+		htmlMaxSeverity:   "Highest severity",
+		htmlNotScanned:    "Not scanned completely",
+		htmlChartTitle:    "Files by severity",
+		htmlFacts:         "Scan",
+		factTargets:       "Targets",
+		factStarted:       "Started",
+		factFinished:      "Finished",
+		factDuration:      "Duration",
+		factFiles:         "Files read",
+		factBytes:         "Data read",
+		factArchives:      "Archives opened",
+		factSkipped:       "Skipped",
+		factErrors:        "Errors",
+		factFailOn:        "Fails at",
+		factTool:          "Tool",
+		failOnNeverWord:   "never (--fail-on never)",
+		htmlEndpoints:     "FTP endpoints",
+		epTarget:          "Endpoint",
+		epReachable:       "Reachable",
+		epAnonLogin:       "Anonymous login",
+		epAnonWrite:       "Anonymous write",
+		epTLS:             "TLS",
+		epListedFetched:   "Files listed / fetched",
+		epError:           "Error",
+		epHints:           "Writable by others (from the listing)",
+		htmlYes:           "yes",
+		htmlNo:            "no",
+		htmlNotChecked:    "not checked",
+		htmlTLSYes:        "yes",
+		htmlTLSNo:         "no",
+		htmlFiles:         "Files",
+		colSeverity:       "Severity",
+		colPath:           "Path",
+		colClass:          "Kind of file",
+		colPersons:        "People",
+		colFindings:       "Findings",
+		colEncoding:       "Encoding",
+		colWhy:            "Why",
+		colLine:           "Line",
+		colDetector:       "Detector",
+		colCategory:       "Data",
+		colEvidence:       "Evidence",
+		colConfidence:     "Confidence",
+		showFindings:      func(n int) string { return "Show " + plural(n, "finding", "findings") },
+		htmlOffset:        func(off int64) string { return "byte " + group(int(off)) },
+		htmlErrors: func(n int) string {
+			return fmt.Sprintf("Could not be scanned completely (%s)", group(n))
+		},
+		htmlSkippedHead: func(n int) string { return fmt.Sprintf("Skipped on purpose (%s)", group(n)) },
+		htmlGenerated:   func(tool, when string) string { return "Written by " + tool + ", " + when + "." },
 	},
 	Japanese: {
 		severity:  [6]string{"なし", "情報", "低", "中", "高", "重大"},
@@ -326,7 +459,72 @@ var textTable = map[Lang]*texts{
 		baselinedNote: func(n int) string {
 			return " (ベースライン登録済み " + group(n) + " 件を除外)"
 		},
+
+		categoryWords: nil, // set in init: the same words as category
+
+		htmlTitle:         "rouei 検査報告書",
+		verdictPass:       "合格",
+		verdictFail:       "不合格",
+		verdictIncomplete: "不完全",
+		htmlPersons:       "影響を受ける人数",
+		htmlFilesWithData: "個人データを含むファイル",
+		htmlMaxSeverity:   "最も高い重大度",
+		htmlNotScanned:    "完全には検査できなかったもの",
+		htmlChartTitle:    "重大度別のファイル数",
+		htmlFacts:         "検査の概要",
+		factTargets:       "検査対象",
+		factStarted:       "開始",
+		factFinished:      "終了",
+		factDuration:      "所要時間",
+		factFiles:         "読んだファイル",
+		factBytes:         "読んだデータ量",
+		factArchives:      "展開したアーカイブ",
+		factSkipped:       "スキップ",
+		factErrors:        "エラー",
+		factFailOn:        "不合格とする重大度",
+		factTool:          "ツール",
+		failOnNeverWord:   "なし (--fail-on never)",
+		htmlEndpoints:     "FTP エンドポイント",
+		epTarget:          "エンドポイント",
+		epReachable:       "接続",
+		epAnonLogin:       "匿名ログイン",
+		epAnonWrite:       "匿名書き込み",
+		epTLS:             "TLS",
+		epListedFetched:   "一覧 / 取得ファイル数",
+		epError:           "エラー",
+		epHints:           "他者が書き込めるディレクトリ (一覧から推定)",
+		htmlYes:           "可",
+		htmlNo:            "不可",
+		htmlNotChecked:    "未確認",
+		htmlTLSYes:        "あり",
+		htmlTLSNo:         "なし",
+		htmlFiles:         "ファイル別の結果",
+		colSeverity:       "重大度",
+		colPath:           "パス",
+		colClass:          "ファイルの種類",
+		colPersons:        "人数",
+		colFindings:       "検出数",
+		colEncoding:       "文字コード",
+		colWhy:            "判定の理由",
+		colLine:           "行",
+		colDetector:       "検出器",
+		colCategory:       "データ",
+		colEvidence:       "証拠",
+		colConfidence:     "確度",
+		showFindings:      func(n int) string { return "検出内容を表示 (" + group(n) + " 件)" },
+		htmlOffset:        func(off int64) string { return group(int(off)) + " バイト目" },
+		htmlErrors: func(n int) string {
+			return fmt.Sprintf("完全には検査できなかったもの (%s 件)", group(n))
+		},
+		htmlSkippedHead: func(n int) string { return fmt.Sprintf("意図的にスキップしたもの (%s 件)", group(n)) },
+		htmlGenerated:   func(tool, when string) string { return tool + " が " + when + " に作成。" },
 	},
+}
+
+func init() {
+	// Japanese category words are the same in every report.
+	ja := textTable[Japanese]
+	ja.categoryWords = ja.category
 }
 
 // textsFor returns the table for l, English for an unknown language.

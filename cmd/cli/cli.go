@@ -85,7 +85,7 @@ func newScanFlags(out io.Writer) *scanFlags {
 	f := &scanFlags{fs: flag.NewFlagSet("rouei scan", flag.ContinueOnError)}
 	fs := f.fs
 	fs.SetOutput(out)
-	fs.StringVar(&f.format, "format", "text", "report format: text|json")
+	fs.StringVar(&f.format, "format", "text", "report format: text|json|sarif|html")
 	fs.StringVar(&f.output, "output", "", "write the report to `FILE` (created 0600) instead of stdout")
 	fs.StringVar(&f.output, "o", "", "shorthand for --output")
 	fs.StringVar(&f.failOn, "fail-on", "high", "lowest severity that makes the exit status 1: critical|high|medium|low|never")
@@ -159,11 +159,9 @@ func runScan(args []string, stdout, stderr io.Writer) int {
 		}
 	}
 	switch f.format {
-	case "text", "json":
-	case "sarif", "html":
-		return usage("--format %s is not available in this build yet", f.format)
+	case "text", "json", "sarif", "html":
 	default:
-		return usage("unknown --format %q (text|json)", f.format)
+		return usage("unknown --format %q (text|json|sarif|html)", f.format)
 	}
 	if f.ftpWriteCheck {
 		fmt.Fprintln(stderr, "rouei: note: --ftp-write-check has no effect: FTP endpoints are not supported by this build yet")
@@ -228,6 +226,10 @@ func runScan(args []string, stdout, stderr io.Writer) int {
 	switch f.format {
 	case "json":
 		err = report.WriteJSON(bw, r)
+	case "sarif":
+		err = report.WriteSARIF(bw, r)
+	case "html":
+		err = report.WriteHTML(bw, r, report.HTMLOptions{Lang: lang, FailOn: failOn})
 	default:
 		err = report.WriteText(bw, r, report.TextOptions{Lang: lang, FailOn: failOn})
 	}

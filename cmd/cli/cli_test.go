@@ -86,6 +86,8 @@ func TestExitStatuses(t *testing.T) {
 		{"bad flag", []string{"scan", "--bogus", clean}, ExitUsage},
 		{"bad fail-on", []string{"scan", "--fail-on", "info", clean}, ExitUsage},
 		{"bad format", []string{"scan", "--format", "xml", clean}, ExitUsage},
+		{"sarif", []string{"scan", "--format", "sarif", leaky}, ExitFindings},
+		{"html", []string{"scan", "--format", "html", clean}, ExitOK},
 		{"bad lang", []string{"scan", "--lang", "fr", clean}, ExitUsage},
 		{"unknown command", []string{"scna", clean}, ExitUsage},
 		{"no command", nil, ExitUsage},
@@ -309,7 +311,15 @@ func TestSamples(t *testing.T) {
 	}
 	_, text, _ := run(t, "scan", "--lang", "ja", root)
 	_, texten, _ := run(t, "scan", "--lang", "en", root)
-	for name, out := range map[string]string{"json": js, "text ja": text, "text en": texten} {
+	_, sarif, _ := run(t, "scan", "--format", "sarif", root)
+	_, html, _ := run(t, "scan", "--format", "html", "--lang", "ja", root)
+	if err := report.ValidateJSON([]byte(sarif), filepath.Join("..", "..", "report", "testdata", "sarif-schema-2.1.0.json")); err != nil {
+		t.Errorf("SARIF of the samples does not validate: %v", err)
+	}
+	if !strings.Contains(html, "<html") || !strings.Contains(html, "tokusoku_200506.csv") {
+		t.Errorf("HTML report of the samples lacks the page or a leak file")
+	}
+	for name, out := range map[string]string{"json": js, "text ja": text, "text en": texten, "sarif": sarif, "html": html} {
 		leaked := 0
 		for _, v := range sensitive {
 			if len([]rune(v)) >= 4 && strings.Contains(out, v) {
