@@ -68,7 +68,7 @@ func genBinary(g *gen) genFile {
 	code(16000)
 	e := clean(EncBinary, "low")
 	e.Benign.Email = []string{supportEmail}
-	return genFile{rel, b.Bytes(), e}
+	return file(rel, b.Bytes(), e)
 }
 
 // genOverdueService: Java source with Japanese comments, versions, dates,
@@ -154,7 +154,7 @@ public class OverdueService {
 `
 	e := clean(EncUTF8, "low")
 	e.Benign.Email = []string{supportEmail}
-	return genFile{rel, []byte(src), e}
+	return file(rel, []byte(src), e)
 }
 
 // genPatronDao: Java data-access code that names patron columns.
@@ -226,7 +226,7 @@ public class PatronDao {
     }
 }
 `
-	return genFile{rel, []byte(src), clean(EncUTF8, "low")}
+	return file(rel, []byte(src), clean(EncUTF8, "low"))
 }
 
 // genDDL: SQL DDL naming personal-data columns, without rows.
@@ -268,7 +268,7 @@ SELECT L.PATRON_NO, P.SHIMEI, P.TEL, L.BIB_ID, L.DUE_DATE,
   FROM LOAN L JOIN PATRON P ON P.PATRON_NO = L.PATRON_NO
  WHERE L.RETURNED_AT IS NULL AND L.DUE_DATE < TRUNC(SYSDATE) - 7;
 `
-	return genFile{rel, []byte(src), clean(EncUTF8, "low")}
+	return file(rel, []byte(src), clean(EncUTF8, "low"))
 }
 
 // genProperties: a configuration file with hosts, versions and timeouts.
@@ -293,7 +293,7 @@ patron.guardian.age=15
 client.os.min=10.0.19041
 log.retention.days=1825
 `
-	return genFile{rel, []byte(src), clean(EncUTF8, "low")}
+	return file(rel, []byte(src), clean(EncUTF8, "low"))
 }
 
 // genManual: Japanese Markdown documentation with the library's phone
@@ -354,7 +354,7 @@ ISBN で資料を検索する場合は、13桁（例: 978-4-00-000000-0 の形�
 	e := clean(EncUTF8, "low")
 	e.Benign.Phone = []string{libraryPhone}
 	e.Benign.Email = []string{supportEmail}
-	return genFile{rel, []byte(src), e}
+	return file(rel, []byte(src), e)
 }
 
 // genReadme: release notes in CP932 with CRLF, as vendors still ship them.
@@ -387,7 +387,7 @@ func genReadme(_ *gen) genFile {
 `
 	e := clean(EncShiftJIS, "low")
 	e.Benign.Email = []string{supportEmail}
-	return genFile{rel, sjis(crlf(src)), e}
+	return file(rel, sjis(crlf(src)), e)
 }
 
 // genTemplate: the HTML template of overdue notices, with placeholders and
@@ -429,7 +429,7 @@ TEL ` + libraryPhone + ` ／ FAX ` + libraryFax + `<br>
 	e.Benign.Phone = []string{libraryPhone, libraryFax}
 	e.Benign.Address = []string{libraryAddr}
 	e.Benign.PostalCode = []string{libraryPost}
-	return genFile{rel, []byte(src), e}
+	return file(rel, []byte(src), e)
 }
 
 var (
@@ -487,7 +487,7 @@ func genBiblio(g *gen) genFile {
 		rows = append(rows, []string{fmt.Sprintf("B%08d", 1000+i*13), t, a, publishers[r.IntN(len(publishers))],
 			fmt.Sprint(1980 + r.IntN(44)), isbn13(r), ndc[ni], fmt.Sprint(96 + 8*r.IntN(40))})
 	}
-	return genFile{rel, []byte(lines(rows, "\t", "\n")), e}
+	return file(rel, []byte(lines(rows, "\t", "\n")), e)
 }
 
 // genDummyFixture: recognisable test data, expected as dummy at info.
@@ -507,11 +507,11 @@ func genDummyFixture(_ *gen) genFile {
 		Email:    []string{"test@example.com", "hanako@example.com", "dummy@example.jp"},
 		MyNumber: []string{"123456789018"},
 	}
-	return genFile{rel, []byte(src), e}
+	return file(rel, []byte(src), e)
 }
 
 // genImportTemplate: a header-only import template (Excel-style BOM, CRLF).
 func genImportTemplate(_ *gen) genFile {
 	const rel = "data/import_template.csv"
-	return genFile{rel, []byte("\ufeff氏名,フリガナ,電話番号,住所,生年月日\r\n"), clean(EncUTF8, "low")}
+	return file(rel, []byte("\ufeff氏名,フリガナ,電話番号,住所,生年月日\r\n"), clean(EncUTF8, "low"))
 }

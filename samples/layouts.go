@@ -84,7 +84,7 @@ func genEntaiNoHeader(g *gen) genFile {
 		pl.Phone = append(pl.Phone, p.phone)
 		pl.PatronID = append(pl.PatronID, p.patronID)
 	}
-	return genFile{rel, sjis(lines(rows, ",", "\r\n")), leak(EncShiftJIS, "overdue_list", "high", len(people), pl)}
+	return file(rel, sjis(lines(rows, ",", "\r\n")), leak(EncShiftJIS, "overdue_list", "high", len(people), pl))
 }
 
 // genEntaiIchiran: a fixed-width print listing of overdue patrons
@@ -138,7 +138,7 @@ func genEntaiIchiran(g *gen) genFile {
 		b.WriteString("\r\n")
 		b.WriteString(fmt.Sprintf("  %d 件%s- %d -\r\n", end-pg*perPage, strings.Repeat(" ", 36), pg+1))
 	}
-	return genFile{rel, utf16be("\ufeff" + b.String()), leak(EncUTF16BE, "overdue_list", "high", len(people), pl)}
+	return file(rel, utf16be("\ufeff"+b.String()), leak(EncUTF16BE, "overdue_list", "high", len(people), pl))
 }
 
 // rareSurnames are real but rare surnames that neither the generator's
@@ -223,7 +223,7 @@ func genYoyakuBunkan(g *gen) genFile {
 		pl.Phone = append(pl.Phone, p.phone)
 		pl.PatronID = append(pl.PatronID, p.patronID)
 	}
-	return genFile{rel, eucjp(lines(rows, "\t", "\n")), leak(EncEUCJP, "hold_list", "high", len(people), pl)}
+	return file(rel, eucjp(lines(rows, "\t", "\n")), leak(EncEUCJP, "hold_list", "high", len(people), pl))
 }
 
 // isbn10 returns the ISBN-10 form of a Japanese ISBN-13 (978-4-…).
@@ -309,7 +309,7 @@ v1.0.0  2009-07-21
 	}
 	e.Benign.Email = append(e.Benign.Email, supportEmail)
 	e.Benign.Phone = []string{vendorPhone}
-	return genFile{rel, sjis(crlf(src)), e}
+	return file(rel, sjis(crlf(src)), e)
 }
 
 // genKakariRenraku: the library's own departments with their direct
@@ -343,5 +343,5 @@ func genKakariRenraku(_ *gen) genFile {
 		rows = append(rows, []string{d.name, d.ext, d.tel, d.fax, note})
 		e.Benign.Phone = append(e.Benign.Phone, d.tel, d.fax)
 	}
-	return genFile{rel, []byte(lines(rows, ",", "\r\n")), e}
+	return file(rel, []byte(lines(rows, ",", "\r\n")), e)
 }

@@ -19,6 +19,9 @@ var generators = []func(*gen) genFile{
 	genBinary, genOverdueService, genPatronDao, genDDL, genProperties, genManual, genReadme,
 	genTemplate, genBiblio, genDummyFixture, genImportTemplate,
 	genEntaiNoHeader, genEntaiIchiran, genYoyakuBunkan, genReleaseNotes, genKakariRenraku,
+	genRelease, genTokusokuXlsx, genZoushoXlsx, genIlsSqlite, genSchemaOnly, genLetterDocx,
+	genPatronExportBz2, genPatronExportXz, genContactsZst,
+	genEncryptedZip, genBombZip, genTraversalZip, genTruncatedZip, genEmptyXlsx, genCorruptSqlite,
 }
 
 var bookTitles = []string{
@@ -98,7 +101,7 @@ func genTokusoku(g *gen) genFile {
 				ymd(lent), ymd(due), fmt.Sprint(late)})
 		}
 	}
-	return genFile{rel, sjis(lines(rows, ",", "\r\n")), leak(EncShiftJIS, "overdue_list", "high", len(people), pl)}
+	return file(rel, sjis(lines(rows, ",", "\r\n")), leak(EncShiftJIS, "overdue_list", "high", len(people), pl))
 }
 
 // genRenrakusaki: a contact list exported from Excel as UTF-16LE with BOM.
@@ -118,7 +121,7 @@ func genRenrakusaki(g *gen) genFile {
 		pl.Address = append(pl.Address, p.address())
 		pl.PostalCode = append(pl.PostalCode, p.postal)
 	}
-	return genFile{rel, utf16le(lines(rows, ",", "\r\n")), leak(EncUTF16LE, "contact_list", "high", len(people), pl)}
+	return file(rel, utf16le(lines(rows, ",", "\r\n")), leak(EncUTF16LE, "contact_list", "high", len(people), pl))
 }
 
 // genKashidashi: loan records from a Unix host, EUC-JP, tab-separated.
@@ -163,7 +166,7 @@ func genKashidashi(g *gen) genFile {
 		pl.BirthDate = append(pl.BirthDate, isoDate(p.birth))
 		pl.PatronID = append(pl.PatronID, p.patronID)
 	}
-	return genFile{rel, eucjp(lines(rows, "\t", "\n")), leak(EncEUCJP, "loan_record", "high", len(people), pl)}
+	return file(rel, eucjp(lines(rows, "\t", "\n")), leak(EncEUCJP, "loan_record", "high", len(people), pl))
 }
 
 // genYoyaku: the hold list, UTF-8 CSV.
@@ -189,7 +192,7 @@ func genYoyaku(g *gen) genFile {
 		pl.Phone = append(pl.Phone, p.phone)
 		pl.PatronID = append(pl.PatronID, p.patronID)
 	}
-	return genFile{rel, []byte(lines(rows, ",", "\n")), leak(EncUTF8, "hold_list", "high", len(people), pl)}
+	return file(rel, []byte(lines(rows, ",", "\n")), leak(EncUTF8, "hold_list", "high", len(people), pl))
 }
 
 // genRegistry: a patron registry TSV with full-width phone numbers and
@@ -226,7 +229,7 @@ func genRegistry(g *gen) genFile {
 		pl.BirthDate = append(pl.BirthDate, isoDate(p.birth))
 		pl.PatronID = append(pl.PatronID, p.patronID)
 	}
-	return genFile{rel, []byte(lines(rows, "\t", "\n")), leak(EncUTF8, "patron_registry", "critical", len(people), pl)}
+	return file(rel, []byte(lines(rows, "\t", "\n")), leak(EncUTF8, "patron_registry", "critical", len(people), pl))
 }
 
 // genReminderMail: one overdue reminder e-mail in ISO-2022-JP.
@@ -284,7 +287,7 @@ func genReminderMail(g *gen) genFile {
 	}
 	e := leak(EncISO2022, "overdue_list", "medium", 1, pl)
 	e.Benign.Phone = []string{libraryPhone}
-	return genFile{rel, []byte(b.String()), e}
+	return file(rel, []byte(b.String()), e)
 }
 
 // genHagaki: a fixed-width CP932 print file of overdue postcards, one
@@ -333,7 +336,7 @@ func genHagaki(g *gen) genFile {
 	}
 	e := leak(EncShiftJIS, "overdue_list", "high", len(people), pl)
 	e.Benign.Phone = []string{libraryPhone}
-	return genFile{rel, sjis(b.String()), e}
+	return file(rel, sjis(b.String()), e)
 }
 
 // genPatronDump: an Oracle-export-like binary dump of the patron table:
@@ -428,5 +431,5 @@ func genPatronDump(g *gen) genFile {
 	}
 	padBlock()
 	out.WriteString("EXIT\x00\x00")
-	return genFile{rel, out.Bytes(), leak(EncBinary, "patron_registry", "high", len(people), pl)}
+	return file(rel, out.Bytes(), leak(EncBinary, "patron_registry", "high", len(people), pl))
 }

@@ -30,9 +30,19 @@ type Manifest struct {
 // Expected is the verdict a correct scan gives one generated file.
 type Expected struct {
 	// Path is slash-separated and relative to the samples directory
-	// ("deliverable/data/old/tokusoku_200506.csv").
+	// ("deliverable/data/old/tokusoku_200506.csv"). A leaf inside a
+	// container has the scanner's member path, levels joined by "!/":
+	// "deliverable/release/ils-2.3.tar.gz!/ils-2.3.tar!/setup/sample.zip!/督促/延滞.csv".
+	// The stream of a single-file compressor (gzip, bzip2, xz, zstd) is
+	// named after the file without its extension; an xlsx sheet by its
+	// sheet name ("book.xlsx!/督促"), a SQLite table by its table name
+	// ("ils.sqlite!/PATRON"), a docx's text as "letter.docx!/document".
+	// A container file has an entry of its own only when it is expected
+	// to produce an error (see Errors).
 	Path string `json:"path"`
-	// Encoding is one of the Enc* names.
+	// Encoding is one of the Enc* names: the leaf's bytes as the scanner
+	// reads them (utf-8 for text extracted from sheets, tables and
+	// documents; binary for a container expected to fail).
 	Encoding string `json:"encoding"`
 	// Leak is true when the file holds real-looking personal data.
 	Leak bool `json:"leak"`
@@ -54,6 +64,12 @@ type Expected struct {
 	// of a patron (the library's own phone number, authors of books, the
 	// vendor's support address). They must not raise the file to high.
 	Benign Planted `json:"benign"`
+	// Errors, when set, says the scan must report at least one error for
+	// this path or a member below it (the error's path is Path or starts
+	// with Path+"!/"), and lists substrings that must each occur in the
+	// text of one of those errors ("encrypted", "limit", "escapes" …).
+	// Entries without Errors must produce no error.
+	Errors []string `json:"errors,omitempty"`
 }
 
 // Planted holds values by contract category. Phones, postal codes and

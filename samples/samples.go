@@ -5,6 +5,10 @@
 //
 // The generated tree is committed under samples/deliverable/ and the
 // manifest as samples/expected.json; the test fails when they are stale.
+// Containers (a release tarball with a zip and a workbook inside, xlsx,
+// docx, SQLite, bzip2/xz/zstd exports) have manifest entries for their
+// leaf members under "!/" paths; hostile and broken containers under
+// bad/ have entries whose Errors list what the scan must report.
 // Every person, address and number in it is synthetic: names are drawn
 // from common-name lists, towns are fictional, phone numbers have real
 // formats but random digits.
@@ -58,11 +62,39 @@ func DeliverableDir() string { return filepath.Join(Dir(), TreeName) }
 // ManifestPath returns Dir()/expected.json.
 func ManifestPath() string { return filepath.Join(Dir(), ManifestName) }
 
-// genFile is one generated file with its verdict.
+// genFile is one generated file with its verdict, and for a container
+// the verdicts of its leaf members.
 type genFile struct {
 	rel  string // path below the deliverable root, slash-separated
 	data []byte
 	exp  Expected
+	// members are the container's scanned leaves. A container with members
+	// gets no manifest entry of its own unless exp.Encoding is set (it is
+	// expected to produce an error).
+	members []genMember
+}
+
+// genMember is the verdict of one leaf inside a container. path is the
+// suffix after the container's path: "!/setup/sample.zip!/data/予約.csv".
+type genMember struct {
+	path string
+	exp  Expected
+}
+
+// file is a generated file that is not a container.
+func file(rel string, data []byte, e Expected) genFile { return genFile{rel: rel, data: data, exp: e} }
+
+// member is a leaf of a container, named name inside it.
+func member(name string, e Expected) genMember { return genMember{"!/" + name, e} }
+
+// nest puts the leaves of a container that is itself the member name of
+// another container below that name.
+func nest(name string, ms []genMember) []genMember {
+	out := make([]genMember, len(ms))
+	for i, m := range ms {
+		out[i] = genMember{"!/" + name + m.path, m.exp}
+	}
+	return out
 }
 
 // genError carries an encoding failure out of the generators.
@@ -80,9 +112,16 @@ func Build() (files map[string][]byte, m *Manifest, err error) {
 	for _, f := range list {
 		p := TreeName + "/" + f.rel
 		files[p] = f.data
-		e := f.exp
-		e.Path = p
-		m.Files = append(m.Files, e)
+		if len(f.members) == 0 || f.exp.Encoding != "" {
+			e := f.exp
+			e.Path = p
+			m.Files = append(m.Files, e)
+		}
+		for _, mb := range f.members {
+			e := mb.exp
+			e.Path = p + mb.path
+			m.Files = append(m.Files, e)
+		}
 	}
 	slices.SortFunc(m.Files, func(a, b Expected) int {
 		switch {
@@ -160,6 +199,11 @@ func build() (files []genFile, err error) {
 		f := fn(g)
 		f.exp.Planted = f.exp.Planted.dedup()
 		f.exp.Benign = f.exp.Benign.dedup()
+		for i := range f.members {
+			e := &f.members[i].exp
+			e.Planted = e.Planted.dedup()
+			e.Benign = e.Benign.dedup()
+		}
 		files = append(files, f)
 	}
 	return files, nil
