@@ -2,11 +2,12 @@ package engine
 
 import (
 	"github.com/rouei/rouei/scanners"
+	"github.com/rouei/rouei/scanners/archive"
 )
 
 // DefaultContainers names the opener for a file whose first bytes are
 // head: office files and databases first (an .xlsx is a zip), then
 // archives. nil: not a container.
 func DefaultContainers(name string, head []byte) scanners.Opener {
-	return nil
+	return archive.Identify(name, head)
 }

@@ -293,24 +293,28 @@ func contactCSV(people []*person, cols []string, bom, eol string) (string, Plant
 	return lines(rows, ",", eol), pl
 }
 
-// genPatronExportBz2: a bzip2'd patron export (UTF-8).
+// genPatronExportBz2: a bzip2'd patron export (UTF-8). The library's
+// patrons with their card numbers and contact data: an extract of the
+// patron registry, as its name says.
 func genPatronExportBz2(g *gen) genFile {
 	const rel = "logs/patron_export.csv.bz2"
 	r := g.rng(rel)
 	people := g.pick(r, 7)
 	text, pl := contactCSV(people, []string{"利用者番号", "氏名", "電話番号", "メールアドレス"}, "", "\n")
 	return genFile{rel: rel, data: bzip2Data([]byte(text)), members: []genMember{
-		member("patron_export.csv", leak(EncUTF8, "contact_list", "high", len(people), pl))}}
+		member("patron_export.csv", leak(EncUTF8, "patron_registry", "high", len(people), pl))}}
 }
 
-// genPatronExportXz: an xz'd patron export (CP932, CRLF).
+// genPatronExportXz: an xz'd patron export (CP932, CRLF): names, addresses
+// and phones of the library's patrons, named a patron export — a registry
+// extract.
 func genPatronExportXz(g *gen) genFile {
 	const rel = "logs/patron_export2.csv.xz"
 	r := g.rng(rel)
 	people := g.pick(r, 6)
 	text, pl := contactCSV(people, []string{"氏名", "フリガナ", "郵便番号", "住所", "電話番号"}, "", "\r\n")
 	return genFile{rel: rel, data: xzData(sjis(text)), members: []genMember{
-		member("patron_export2.csv", leak(EncShiftJIS, "contact_list", "high", len(people), pl))}}
+		member("patron_export2.csv", leak(EncShiftJIS, "patron_registry", "high", len(people), pl))}}
 }
 
 // genContactsZst: a zstd-compressed list of mobile numbers and e-mail
