@@ -1,7 +1,10 @@
 package engine
 
 import (
+	"archive/tar"
+	"archive/zip"
 	"bytes"
+	"compress/gzip"
 	"context"
 	"fmt"
 	"io"
@@ -211,4 +214,77 @@ func BenchmarkPipelineMixed(b *testing.B) {
 			b.Fatal(err)
 		}
 	}
+}
+
+// writeNestedDeliverable writes dir/release.tar.gz of about size bytes
+// uncompressed: a CSV export streamed into the tar, and a zip (which
+// needs random access, so the engine spools it) holding another CSV and
+// a gzip'd CSV. Everything is streamed: nothing of that size is held in
+// memory here either.
+func writeNestedDeliverable(b *testing.B, dir string, size int64) {
+	b.Helper()
+	f, err := os.Create(filepath.Join(dir, "release.tar.gz"))
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer f.Close()
+	gz, _ := gzip.NewWriterLevel(f, gzip.BestSpeed)
+	tw := tar.NewWriter(gz)
+	half := size / 2
+	// The zip is built in a temp file first (tar needs its size).
+	zf, err := os.Create(filepath.Join(dir, "inner.zip"))
+	if err != nil {
+		b.Fatal(err)
+	}
+	zw := zip.NewWriter(zf)
+	w, _ := zw.CreateHeader(&zip.FileHeader{Name: "data/export.csv", Method: zip.Deflate})
+	if _, err := io.Copy(w, &rowsReader{left: half / 2}); err != nil {
+		b.Fatal(err)
+	}
+	w, _ = zw.CreateHeader(&zip.FileHeader{Name: "data/old.csv.gz", Method: zip.Store})
+	igz, _ := gzip.NewWriterLevel(w, gzip.BestSpeed)
+	if _, err := io.Copy(igz, &rowsReader{left: half / 2}); err != nil {
+		b.Fatal(err)
+	}
+	igz.Close()
+	zw.Close()
+	zsize, _ := zf.Seek(0, io.SeekEnd)
+	zf.Seek(0, io.SeekStart)
+	tw.WriteHeader(&tar.Header{Name: "release/setup/inner.zip", Mode: 0o644, Size: zsize})
+	if _, err := io.Copy(tw, zf); err != nil {
+		b.Fatal(err)
+	}
+	zf.Close()
+	os.Remove(zf.Name())
+	tw.WriteHeader(&tar.Header{Name: "release/data/export.csv", Mode: 0o644, Size: half})
+	if _, err := io.Copy(tw, &rowsReader{left: half}); err != nil {
+		b.Fatal(err)
+	}
+	tw.Close()
+	gz.Close()
+}
+
+// BenchmarkScanNestedArchive scans a 1 GiB deliverable (set
+// ROUEI_BENCH_NESTED_MIB to change it) of nested archives: tar.gz > zip >
+// csv and csv.gz. peak-RSS-MB shows memory stays bounded whatever the
+// size; the dense rows make it the slow worst case for throughput.
+func BenchmarkScanNestedArchive(b *testing.B) {
+	mib := int64(1024)
+	if v, err := strconv.ParseInt(os.Getenv("ROUEI_BENCH_NESTED_MIB"), 10, 64); err == nil && v > 0 {
+		mib = v
+	}
+	dir := b.TempDir()
+	writeNestedDeliverable(b, dir, mib<<20)
+	b.SetBytes(mib << 20)
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		r, err := Scan(context.Background(), []string{dir}, Options{})
+		if err != nil {
+			b.Fatal(err)
+		}
+		if len(r.Errors) > 0 || r.Stats.Archives != 4 {
+			b.Fatalf("errors %v, archives %d", r.Errors, r.Stats.Archives)
+		}
+	}
+	b.ReportMetric(peakRSS()/(1<<20), "peak-RSS-MB")
 }
