@@ -10,13 +10,13 @@ import (
 	"fmt"
 	"runtime"
 	"slices"
-	"strings"
 	"sync"
 	"time"
 
 	"github.com/rouei/rouei/detectors"
 	"github.com/rouei/rouei/report"
 	"github.com/rouei/rouei/scanners"
+	"github.com/rouei/rouei/scanners/ftp"
 )
 
 // Version is rouei's version, reported in tool.version.
@@ -58,6 +58,10 @@ type Options struct {
 	// (the library's own number): it is neither reported nor counted.
 	AllowValue func(category, value string) bool
 
+	// FTP are the options for ftp:// and ftps:// targets (zero fields:
+	// the ftp package's polite defaults).
+	FTP ftp.Options
+
 	state *scanState // shared by the workers of one scan
 }
 
@@ -77,12 +81,13 @@ func Scan(ctx context.Context, targets []string, opt Options) (*report.Report, e
 		Targets:   append([]string(nil), targets...),
 	}
 	col := &collector{allow: opt.AllowPath}
+	var ftpTargets []string
 	for _, t := range targets {
 		if err := ctx.Err(); err != nil {
 			return nil, err
 		}
-		if strings.HasPrefix(t, "ftp://") || strings.HasPrefix(t, "ftps://") {
-			col.Error(t, errors.New("FTP endpoints are not supported by this build yet"))
+		if isFTP(t) {
+			ftpTargets = append(ftpTargets, t)
 			continue
 		}
 		if err := scanners.WalkFS(ctx, t, col); err != nil {
@@ -92,12 +97,25 @@ func Scan(ctx context.Context, targets []string, opt Options) (*report.Report, e
 			col.Error(t, err)
 		}
 	}
+	read := 0
 	results, err := scanItems(ctx, col.items, &opt)
 	if err != nil {
 		return nil, err
 	}
+	if len(ftpTargets) > 0 {
+		eps, ftpResults := scanFTP(ctx, ftpTargets, &opt)
+		if err := ctx.Err(); err != nil {
+			return nil, err
+		}
+		r.Endpoints = eps
+		results = append(results, ftpResults...)
+		for _, e := range eps {
+			if e.Reachable {
+				read++
+			}
+		}
+	}
 
-	read := 0
 	for _, res := range slices.Concat(results...) {
 		r.Stats.Bytes += res.bytes
 		switch {

@@ -68,17 +68,18 @@ func Run(args []string, stdout, stderr io.Writer) int {
 
 // scanFlags are the flags of `rouei scan`.
 type scanFlags struct {
-	fs            *flag.FlagSet
-	format        string
-	output        string
-	failOn        string
-	noProgress    bool
-	reveal        bool
-	ftpWriteCheck bool
-	baseline      string
-	config        string
-	lang          string
-	maxFindings   int
+	fs             *flag.FlagSet
+	format         string
+	output         string
+	failOn         string
+	noProgress     bool
+	reveal         bool
+	ftpWriteCheck  bool
+	ftpInsecureTLS bool
+	baseline       string
+	config         string
+	lang           string
+	maxFindings    int
 }
 
 func newScanFlags(out io.Writer) *scanFlags {
@@ -92,6 +93,7 @@ func newScanFlags(out io.Writer) *scanFlags {
 	fs.BoolVar(&f.noProgress, "no-progress", false, "no progress bar (also off when stderr is not a terminal or CI is set)")
 	fs.BoolVar(&f.reveal, "reveal", false, "show unmasked evidence (prints a warning to stderr)")
 	fs.BoolVar(&f.ftpWriteCheck, "ftp-write-check", false, "test whether an anonymous FTP user can write (uploads a canary file)")
+	fs.BoolVar(&f.ftpInsecureTLS, "ftp-insecure-tls", false, "go on with ftps:// endpoints whose certificate does not verify (the problem is still reported)")
 	fs.StringVar(&f.baseline, "baseline", "", "`FILE` of accepted fingerprints: matching findings are reported as baselined and do not fail the run")
 	fs.StringVar(&f.config, "config", "", "policy `FILE`")
 	fs.StringVar(&f.lang, "lang", "", "language of the text report: ja|en (default: from LC_ALL/LC_MESSAGES/LANG)")
@@ -163,9 +165,6 @@ func runScan(args []string, stdout, stderr io.Writer) int {
 	default:
 		return usage("unknown --format %q (text|json|sarif|html)", f.format)
 	}
-	if f.ftpWriteCheck {
-		fmt.Fprintln(stderr, "rouei: note: --ftp-write-check has no effect: FTP endpoints are not supported by this build yet")
-	}
 	var baseline map[string]bool
 	if f.baseline != "" {
 		if baseline, err = loadBaseline(f.baseline); err != nil {
@@ -182,7 +181,10 @@ func runScan(args []string, stdout, stderr io.Writer) int {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
 	defer stop()
 	opt := engine.Options{Reveal: f.reveal, MaxFindingsPerFile: f.maxFindings}
+	opt.FTP.WriteCheck = f.ftpWriteCheck
+	opt.FTP.InsecureTLS = f.ftpInsecureTLS
 	if pol != nil {
+		opt.FTP = pol.ftpOptions(opt.FTP)
 		opt.Limits = pol.limits()
 		if len(pol.Allow.Paths) > 0 {
 			opt.AllowPath = pol.allowPath

@@ -13,6 +13,7 @@ import (
 	"github.com/bmatcuk/doublestar/v4"
 
 	"github.com/rouei/rouei/scanners"
+	"github.com/rouei/rouei/scanners/ftp"
 )
 
 // policy is the --config file (TOML). Every field is optional; flags
@@ -136,4 +137,31 @@ func valueHash(key, category, value string) string {
 	m := hmac.New(sha256.New, []byte(key))
 	m.Write([]byte(category + ":" + value))
 	return hex.EncodeToString(m.Sum(nil))
+}
+
+// ftpOptions applies the policy's [ftp] section over o.
+func (p *policy) ftpOptions(o ftp.Options) ftp.Options {
+	f := p.FTP
+	if f.Pause.Duration > 0 {
+		o.Pause = f.Pause.Duration
+	}
+	if f.ConnectTimeout.Duration > 0 {
+		o.ConnectTimeout = f.ConnectTimeout.Duration
+	}
+	if f.IdleTimeout.Duration > 0 {
+		o.IdleTimeout = f.IdleTimeout.Duration
+	}
+	if f.HostBudget.Duration > 0 {
+		o.HostBudget = f.HostBudget.Duration
+	}
+	if f.MaxFileBytes > 0 {
+		o.MaxFileBytes = f.MaxFileBytes
+	}
+	if f.MaxHostBytes > 0 {
+		o.MaxHostBytes = f.MaxHostBytes
+	}
+	if f.Contact != "" {
+		o.Contact = f.Contact
+	}
+	return o
 }
