@@ -32,7 +32,7 @@ const BulkPersons = 5
 const (
 	// maxPersonKeys bounds the memory spent on telling people apart in one
 	// file; past it, every further record counts as a new person.
-	maxPersonKeys = 1 << 20
+	maxPersonKeys = 1 << 18
 	// maxBlockLines bounds a block of text lines judged together.
 	maxBlockLines = 200
 	// maxHeaderLine is the longest line tried as a table header.
