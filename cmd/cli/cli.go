@@ -78,6 +78,7 @@ type scanFlags struct {
 	ftpInsecureTLS bool
 	baseline       string
 	config         string
+	targets        string
 	lang           string
 	maxFindings    int
 }
@@ -96,6 +97,7 @@ func newScanFlags(out io.Writer) *scanFlags {
 	fs.BoolVar(&f.ftpInsecureTLS, "ftp-insecure-tls", false, "go on with ftps:// endpoints whose certificate does not verify (the problem is still reported)")
 	fs.StringVar(&f.baseline, "baseline", "", "`FILE` of accepted fingerprints: matching findings are reported as baselined and do not fail the run")
 	fs.StringVar(&f.config, "config", "", "policy `FILE`")
+	fs.StringVar(&f.targets, "targets", "", "read more targets from `FILE`, one per line ('#' comments)")
 	fs.StringVar(&f.lang, "lang", "", "language of the text report: ja|en (default: from LC_ALL/LC_MESSAGES/LANG)")
 	fs.IntVar(&f.maxFindings, "max-findings-per-file", engine.DefaultMaxFindingsPerFile, "findings listed per file in the report (all are counted)")
 	return f
@@ -132,6 +134,13 @@ func runScan(args []string, stdout, stderr io.Writer) int {
 	usage := func(format string, a ...any) int {
 		fmt.Fprintf(stderr, "rouei: "+format+"\n", a...)
 		return ExitUsage
+	}
+	if f.targets != "" {
+		more, err := readTargets(f.targets)
+		if err != nil {
+			return usage("%v", err)
+		}
+		targets = append(targets, more...)
 	}
 	if len(targets) == 0 {
 		return usage("scan needs at least one TARGET")
@@ -407,4 +416,23 @@ func runAllowHash(args []string, in io.Reader, stdout, stderr io.Writer) int {
 		return ExitUsage
 	}
 	return ExitOK
+}
+
+// readTargets reads a targets file: one target per line, blank lines and
+// '#' comments ignored.
+func readTargets(path string) ([]string, error) {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return nil, fmt.Errorf("targets: %w", err)
+	}
+	var out []string
+	for _, line := range strings.Split(string(data), "\n") {
+		if i := strings.IndexByte(line, '#'); i >= 0 {
+			line = line[:i]
+		}
+		if line = strings.TrimSpace(line); line != "" {
+			out = append(out, line)
+		}
+	}
+	return out, nil
 }

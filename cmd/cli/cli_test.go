@@ -65,6 +65,8 @@ func TestExitStatuses(t *testing.T) {
 		rows.WriteString("患者," + p + "\n")
 	}
 	writeFile(t, filepath.Join(leaky, "list.csv"), rows.String())
+	targetsFile := filepath.Join(dir, "targets.txt")
+	writeFile(t, targetsFile, "# deliverables to check\n"+clean+"\n\n"+leaky+"  # the leaky one\n")
 	one := filepath.Join(dir, "one")
 	writeFile(t, filepath.Join(one, "memo.txt"), "連絡先 090-3141-5926\n")
 
@@ -83,6 +85,8 @@ func TestExitStatuses(t *testing.T) {
 		{"findings win over incomplete", []string{"scan", leaky, filepath.Join(dir, "nope")}, ExitFindings},
 		{"nothing scannable", []string{"scan", filepath.Join(dir, "nope")}, ExitUsage},
 		{"no target", []string{"scan"}, ExitUsage},
+		{"targets file", []string{"scan", "--targets", targetsFile}, ExitFindings},
+		{"missing targets file", []string{"scan", "--targets", filepath.Join(dir, "none.txt")}, ExitUsage},
 		{"bad flag", []string{"scan", "--bogus", clean}, ExitUsage},
 		{"bad fail-on", []string{"scan", "--fail-on", "info", clean}, ExitUsage},
 		{"bad format", []string{"scan", "--format", "xml", clean}, ExitUsage},
