@@ -1,0 +1,65 @@
+package office
+
+import (
+	"errors"
+	"strings"
+	"testing"
+
+	"github.com/rouei/rouei/scanners"
+)
+
+func TestAccessAndPDFAreErrors(t *testing.T) {
+	mdb := append([]byte{0, 1, 0, 0}, "Standard Jet DB\x00"...)
+	pdf := []byte("%PDF-1.4\n1 0 obj\n<<>>\nendobj\ntrailer\n<<>>\n%%EOF\n")
+	for _, tt := range []struct {
+		name string
+		data []byte
+		want error
+	}{
+		{"a.mdb", mdb, ErrAccess},
+		{"a.pdf", pdf, ErrPDF},
+	} {
+		op := Identify(tt.name, tt.data)
+		if op == nil {
+			t.Fatalf("%s: Identify = nil", tt.name)
+		}
+		gs, err := walk(t, op, tt.data, scanners.DefaultLimits)
+		if !errors.Is(err, tt.want) || len(gs) != 0 {
+			t.Errorf("%s: Walk = %d members, %v; want %v", tt.name, len(gs), err, tt.want)
+		}
+	}
+}
+
+// A compound file that is not a workbook (a Word 97 document, say): its
+// streams are yielded for the engine to sniff, names cleaned.
+func TestOLE2Streams(t *testing.T) {
+	data := buildCFB(t, []string{"WordDocument", "\x05SummaryInformation"},
+		[][]byte{append([]byte("\xec\xa5"), "岡崎 花子"...), []byte("props")})
+	op := Identify("a.doc", data)
+	if op == nil || op.Kind() != "ole2" {
+		t.Fatalf("Identify = %v", op)
+	}
+	gs, err := walk(t, op, data, scanners.DefaultLimits)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(gs) != 2 {
+		t.Fatalf("members %+v", gs)
+	}
+	g := member(t, gs, "WordDocument")
+	if g.isText || g.readErr != nil || !strings.Contains(g.text, "岡崎 花子") || len(g.text) != 4096 {
+		t.Errorf("WordDocument: text %v, err %v, %d bytes", g.isText, g.readErr, len(g.text))
+	}
+	member(t, gs, "SummaryInformation")
+}
+
+// A root Workbook stream makes the file an xls: only its sheets are
+// yielded, not its other streams.
+func TestXLSOnlySheets(t *testing.T) {
+	book := biffRecords(rec(recBOF, bof(0x0005)), rec(recEOF, nil))
+	data := buildCFB(t, []string{"Workbook", "\x05SummaryInformation"}, [][]byte{book, []byte("props")})
+	gs, err := walk(t, Identify("a.xls", data), data, scanners.DefaultLimits)
+	if err != nil || len(gs) != 0 {
+		t.Fatalf("Walk = %+v, %v; want no members", gs, err)
+	}
+}
