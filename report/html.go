@@ -85,6 +85,8 @@ type htmlView struct {
 
 	Chart htmlChart
 
+	Changes *htmlChanges // since the previous run (--state), or nil
+
 	Facts     []htmlFact
 	Endpoints []htmlEndpoint
 	Files     []htmlFile
@@ -146,6 +148,37 @@ var chartSeverities = []detectors.Severity{
 	detectors.Critical, detectors.High, detectors.Medium, detectors.Low, detectors.Info,
 }
 
+// htmlChanges is the history section: what changed since the last run.
+type htmlChanges struct {
+	Heading string
+	Rows    []htmlChangeRow
+}
+
+type htmlChangeRow struct {
+	Label, Severity, SevClass, Path, Detail string
+}
+
+func buildHTMLChanges(r *Report, t *texts) *htmlChanges {
+	c := r.Changes
+	if c == nil {
+		return nil
+	}
+	if c.Since.IsZero() {
+		return &htmlChanges{Heading: t.firstRun}
+	}
+	h := &htmlChanges{Heading: t.changes(c.Since.UTC().Format("2006-01-02 15:04 MST"), len(c.New), len(c.Still), len(c.Resolved))}
+	for _, set := range []struct {
+		label string
+		cs    []Change
+	}{{t.changeNew, c.New}, {t.changeGone, c.Resolved}} {
+		for _, ch := range set.cs {
+			h.Rows = append(h.Rows, htmlChangeRow{Label: set.label, Severity: t.severity[ch.Severity],
+				SevClass: ch.Severity.String(), Path: ch.Path, Detail: ch.Detail})
+		}
+	}
+	return h
+}
+
 func buildHTMLView(r *Report, opt HTMLOptions) *htmlView {
 	t := textsFor(opt.Lang)
 	lang := string(English)
@@ -153,6 +186,7 @@ func buildHTMLView(r *Report, opt HTMLOptions) *htmlView {
 		lang = string(opt.Lang)
 	}
 	v := &htmlView{L: htmlLabels(t), Lang: lang}
+	v.Changes = buildHTMLChanges(r, t)
 
 	// Verdict banner: the word, and the text report's verdict sentence
 	// without its head ("FAIL: ").

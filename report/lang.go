@@ -76,17 +76,21 @@ type texts struct {
 	duration   func(h, m, s int, tenths int) string
 
 	// Files section.
-	noFiles   string
-	persons   func(n int) string
-	findings  func(n int) string
-	dummy     string
-	line      func(n int) string
-	baselined string
-	andMore   func(n int) string
-	reasonSep string
-	columns   func(cols string) string   // the header cells behind a verdict
-	fields    func(fields string) string // the kinds of data in a file's records
-	fieldSep  string
+	noFiles    string
+	persons    func(n int) string
+	findings   func(n int) string
+	dummy      string
+	line       func(n int) string
+	baselined  string
+	andMore    func(n int) string
+	reasonSep  string
+	changes    func(since string, nw, still, resolved int) string // the history line (--state)
+	firstRun   string                                             // no earlier run over these targets
+	changeNew  string                                             // label of a new exposure
+	changeGone string                                             // label of a resolved exposure
+	columns    func(cols string) string                           // the header cells behind a verdict
+	fields     func(fields string) string                         // the kinds of data in a file's records
+	fieldSep   string
 
 	// Endpoints section.
 	endpoints      string
@@ -228,9 +232,15 @@ var textTable = map[Lang]*texts{
 		baselined: "(baselined)",
 		andMore:   func(n int) string { return "… and " + group(n) + " more" },
 		reasonSep: " — ",
-		columns:   func(c string) string { return c + " columns" },
-		fields:    func(f string) string { return "records with " + f },
-		fieldSep:  "+",
+		changes: func(since string, n, st, r int) string {
+			return fmt.Sprintf("Since the last run (%s): %d new, %d still present, %d resolved", since, n, st, r)
+		},
+		firstRun:   "First run over these targets: every exposure is new",
+		changeNew:  "NEW",
+		changeGone: "RESOLVED",
+		columns:    func(c string) string { return c + " columns" },
+		fields:     func(f string) string { return "records with " + f },
+		fieldSep:   "+",
 
 		endpoints: "FTP endpoints:",
 		reachable: func(y bool) string { return "reachable " + yesNo(y, "yes", "no") },
@@ -408,9 +418,15 @@ var textTable = map[Lang]*texts{
 		baselined: "(ベースライン登録済み)",
 		andMore:   func(n int) string { return "… ほか " + group(n) + " 件" },
 		reasonSep: " — ",
-		columns:   func(c string) string { return "列 " + c },
-		fields:    func(f string) string { return "項目 " + f },
-		fieldSep:  "・",
+		changes: func(since string, n, st, r int) string {
+			return fmt.Sprintf("前回 (%s) からの変化: 新規 %d 件、継続 %d 件、解消 %d 件", since, n, st, r)
+		},
+		firstRun:   "この対象の初回の検査です: すべて新規です",
+		changeNew:  "新規",
+		changeGone: "解消",
+		columns:    func(c string) string { return "列 " + c },
+		fields:     func(f string) string { return "項目 " + f },
+		fieldSep:   "・",
 
 		endpoints: "FTP エンドポイント:",
 		reachable: func(y bool) string { return "接続 " + yesNo(y, "可", "不可") },

@@ -29,6 +29,28 @@ type Report struct {
 	// symbolic links leading out of the target), with the reason
 	// (extension to the v1 schema).
 	Skipped []Skip `json:"skipped,omitempty"`
+	// Changes compares this run with the previous one over the same
+	// targets, when the scan kept a history (--state; extension).
+	Changes *Changes `json:"changes,omitempty"`
+}
+
+// Changes is what changed since the previous run over the same targets.
+type Changes struct {
+	Since    time.Time `json:"since"`    // when the previous run finished
+	New      []Change  `json:"new"`      // exposures that were not there
+	Still    []Change  `json:"still"`    // exposures still present
+	Resolved []Change  `json:"resolved"` // exposures gone since
+}
+
+// Change is one exposure: a file with personal data, or an FTP endpoint
+// open to anonymous users.
+type Change struct {
+	Kind           string             `json:"kind"` // "file" or "endpoint"
+	Path           string             `json:"path"` // the file's path, or the endpoint's target
+	Severity       detectors.Severity `json:"severity"`
+	Classification string             `json:"classification,omitempty"`
+	Persons        int                `json:"persons,omitempty"`
+	Detail         string             `json:"detail,omitempty"` // for an endpoint: what is open
 }
 
 // Skip is one thing deliberately not read.

@@ -43,6 +43,7 @@ func WriteText(w io.Writer, r *Report, opt TextOptions) error {
 	var b strings.Builder
 	writeHeader(&b, r, t)
 	b.WriteString("\n")
+	writeChanges(&b, r, t)
 	writeFiles(&b, r, t, maxF)
 	writeEndpoints(&b, r, t)
 	writeErrors(&b, r, t)
@@ -402,4 +403,33 @@ func unsafeRune(r rune) bool {
 		return true
 	}
 	return false
+}
+
+// writeChanges shows what changed since the previous run (--state): new
+// and resolved exposures by name, the ones still present counted.
+func writeChanges(b *strings.Builder, r *Report, t *texts) {
+	c := r.Changes
+	if c == nil {
+		return
+	}
+	if c.Since.IsZero() {
+		b.WriteString(t.firstRun + "\n\n")
+		return
+	}
+	b.WriteString(t.changes(c.Since.UTC().Format("2006-01-02 15:04 MST"), len(c.New), len(c.Still), len(c.Resolved)) + "\n")
+	w := max(displayWidth(t.changeNew), displayWidth(t.changeGone))
+	for _, set := range []struct {
+		label string
+		cs    []Change
+	}{{t.changeNew, c.New}, {t.changeGone, c.Resolved}} {
+		for _, ch := range set.cs {
+			sev := t.severity[ch.Severity]
+			b.WriteString("  " + pad(set.label, w) + "  " + pad(sev, 4) + "  " + clean(ch.Path))
+			if ch.Detail != "" {
+				b.WriteString(" (" + clean(ch.Detail) + ")")
+			}
+			b.WriteString("\n")
+		}
+	}
+	b.WriteString("\n")
 }

@@ -17,6 +17,7 @@ import (
 
 	"github.com/rouei/rouei/detectors"
 	"github.com/rouei/rouei/engine"
+	"github.com/rouei/rouei/history"
 	"github.com/rouei/rouei/report"
 )
 
@@ -79,6 +80,7 @@ type scanFlags struct {
 	baseline       string
 	config         string
 	targets        string
+	state          string
 	lang           string
 	maxFindings    int
 }
@@ -97,6 +99,7 @@ func newScanFlags(out io.Writer) *scanFlags {
 	fs.BoolVar(&f.ftpInsecureTLS, "ftp-insecure-tls", false, "go on with ftps:// endpoints whose certificate does not verify (the problem is still reported)")
 	fs.StringVar(&f.baseline, "baseline", "", "`FILE` of accepted fingerprints: matching findings are reported as baselined and do not fail the run")
 	fs.StringVar(&f.config, "config", "", "policy `FILE`")
+	fs.StringVar(&f.state, "state", "", "history `FILE` (SQLite): report what is new, still present and resolved since the last run over the same targets")
 	fs.StringVar(&f.targets, "targets", "", "read more targets from `FILE`, one per line ('#' comments)")
 	fs.StringVar(&f.lang, "lang", "", "language of the text report: ja|en (default: from LC_ALL/LC_MESSAGES/LANG)")
 	fs.IntVar(&f.maxFindings, "max-findings-per-file", engine.DefaultMaxFindingsPerFile, "findings listed per file in the report (all are counted)")
@@ -216,6 +219,12 @@ func runScan(args []string, stdout, stderr io.Writer) int {
 		return ExitUsage
 	}
 	applyBaseline(r, baseline)
+	if f.state != "" {
+		if err := keepHistory(f.state, r); err != nil {
+			fmt.Fprintf(stderr, "rouei: %v\n", err)
+			return ExitUsage
+		}
+	}
 
 	var out io.Writer = stdout
 	var file *os.File
@@ -435,4 +444,18 @@ func readTargets(path string) ([]string, error) {
 		}
 	}
 	return out, nil
+}
+
+// keepHistory compares the run with the previous one over the same
+// targets in the state file, then records it.
+func keepHistory(path string, r *report.Report) error {
+	st, err := history.Open(path)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	if err := st.Compare(r); err != nil {
+		return err
+	}
+	return st.Record(r)
 }

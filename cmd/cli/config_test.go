@@ -3,6 +3,7 @@ package cli
 import (
 	"bytes"
 	"encoding/json"
+	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -88,5 +89,52 @@ func TestExamplePolicyParses(t *testing.T) {
 	}
 	if p.FailOn != "high" || p.limits().MaxDepth != 8 || p.FTP.Pause.Seconds() != 0.5 || len(p.Allow.Paths) != 2 {
 		t.Errorf("example policy read as %+v", p)
+	}
+}
+
+func TestStateShowsWhatChanged(t *testing.T) {
+	t.Setenv("CI", "true")
+	dir := t.TempDir()
+	target := filepath.Join(dir, "t")
+	state := filepath.Join(dir, "state.db")
+	list := "氏名,電話番号\n佐藤 健一,090-3141-5926\n高橋 恵子,080-2718-2818\n中村 大輔,052-314-1592\n伊藤 誠,0564-27-1828\n木村 智子,090-2236-0679\n"
+	writeFile(t, filepath.Join(target, "old.csv"), list)
+	writeFile(t, filepath.Join(target, "memo.txt"), "連絡先 090-1414-2135\n")
+	code, js, stderr := run(t, "scan", "--state", state, "--format", "json", target)
+	if code != ExitFindings {
+		t.Fatalf("first run exit %d: %s", code, stderr)
+	}
+	r := decode(t, js)
+	if r.Changes == nil || !r.Changes.Since.IsZero() || len(r.Changes.New) != 2 {
+		t.Fatalf("first run changes %+v", r.Changes)
+	}
+	// The memo is cleaned up; a new export appears.
+	if err := os.Remove(filepath.Join(target, "memo.txt")); err != nil {
+		t.Fatal(err)
+	}
+	writeFile(t, filepath.Join(target, "new.csv"), list)
+	code, js, _ = run(t, "scan", "--state", state, "--format", "json", target)
+	if code != ExitFindings {
+		t.Fatalf("second run exit %d", code)
+	}
+	if err := report.ValidateJSON([]byte(js), schemaPath(t)); err != nil {
+		t.Fatalf("report with changes does not validate: %v", err)
+	}
+	r = decode(t, js)
+	c := r.Changes
+	if c == nil || c.Since.IsZero() || len(c.New) != 1 || len(c.Still) != 1 || len(c.Resolved) != 1 ||
+		!strings.HasSuffix(c.New[0].Path, "new.csv") || !strings.HasSuffix(c.Resolved[0].Path, "memo.txt") {
+		t.Fatalf("second run changes %+v", c)
+	}
+	_, text, _ := run(t, "scan", "--state", state, "--lang", "en", target)
+	if !strings.Contains(text, "Since the last run") || !strings.Contains(text, "0 new, 2 still present, 0 resolved") {
+		t.Errorf("text report lacks the change:\n%s", text)
+	}
+	_, html, _ := run(t, "scan", "--state", state, "--format", "html", "--lang", "ja", target)
+	if !strings.Contains(html, "前回") {
+		t.Errorf("HTML report lacks the change")
+	}
+	if code, _, _ := run(t, "scan", "--state", filepath.Join(dir, "no", "such", "dir", "s.db"), target); code != ExitUsage {
+		t.Errorf("unusable state file: exit %d, want 2", code)
 	}
 }
