@@ -125,18 +125,29 @@ func (f *scanFlags) parse(args []string) ([]string, error) {
 	}
 }
 
-func runScan(args []string, stdout, stderr io.Writer) int {
+// scanJob is a parsed scan command line: flags, targets, policy, and
+// the engine options they make. scan and baseline share it.
+type scanJob struct {
+	f       *scanFlags
+	targets []string
+	pol     *policy
+	opt     engine.Options
+}
+
+// setupScan parses a scan-like command line. ok is false when the command
+// is done (help, or a usage error, with the exit status in code).
+func setupScan(args []string, stderr io.Writer) (j *scanJob, code int, ok bool) {
 	f := newScanFlags(stderr)
 	targets, err := f.parse(args)
 	if errors.Is(err, flag.ErrHelp) {
-		return ExitOK
+		return nil, ExitOK, false
 	}
 	if err != nil {
-		return ExitUsage
+		return nil, ExitUsage, false
 	}
-	usage := func(format string, a ...any) int {
+	usage := func(format string, a ...any) (*scanJob, int, bool) {
 		fmt.Fprintf(stderr, "rouei: "+format+"\n", a...)
-		return ExitUsage
+		return nil, ExitUsage, false
 	}
 	if f.targets != "" {
 		more, err := readTargets(f.targets)
@@ -146,21 +157,67 @@ func runScan(args []string, stdout, stderr io.Writer) int {
 		targets = append(targets, more...)
 	}
 	if len(targets) == 0 {
-		return usage("scan needs at least one TARGET")
+		return usage("at least one TARGET is needed")
 	}
-	var pol *policy
+	j = &scanJob{f: f, targets: targets}
 	if f.config != "" {
-		if pol, err = loadPolicy(f.config); err != nil {
+		if j.pol, err = loadPolicy(f.config); err != nil {
 			return usage("%v", err)
 		}
 		set := map[string]bool{}
 		f.fs.Visit(func(fl *flag.Flag) { set[fl.Name] = true })
-		if !set["fail-on"] && pol.FailOn != "" {
-			f.failOn = pol.FailOn
+		if !set["fail-on"] && j.pol.FailOn != "" {
+			f.failOn = j.pol.FailOn
 		}
-		if !set["lang"] && pol.Lang != "" {
-			f.lang = pol.Lang
+		if !set["lang"] && j.pol.Lang != "" {
+			f.lang = j.pol.Lang
 		}
+	}
+	if f.maxFindings < 1 {
+		return usage("--max-findings-per-file must be at least 1")
+	}
+	j.opt = engine.Options{Reveal: f.reveal, MaxFindingsPerFile: f.maxFindings}
+	j.opt.FTP.WriteCheck = f.ftpWriteCheck
+	j.opt.FTP.InsecureTLS = f.ftpInsecureTLS
+	if pol := j.pol; pol != nil {
+		j.opt.FTP = pol.ftpOptions(j.opt.FTP)
+		j.opt.Limits = pol.limits()
+		if len(pol.Allow.Paths) > 0 {
+			j.opt.AllowPath = pol.allowPath
+		}
+		if len(pol.Allow.Values) > 0 {
+			j.opt.AllowValue = pol.allowValue
+		}
+	}
+	return j, 0, true
+}
+
+// run scans, with a progress bar on a terminal, until done or interrupted.
+func (j *scanJob) run(stderr io.Writer) (*report.Report, error) {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
+	defer stop()
+	opt := j.opt
+	var bar *progressBar
+	if !j.f.noProgress && progressWanted(stderr) {
+		bar = newProgressBar(stderr)
+		opt.Progress = bar
+	}
+	r, err := engine.Scan(ctx, j.targets, opt)
+	if bar != nil {
+		bar.Finish()
+	}
+	return r, err
+}
+
+func runScan(args []string, stdout, stderr io.Writer) int {
+	j, code, ok := setupScan(args, stderr)
+	if !ok {
+		return code
+	}
+	f := j.f
+	usage := func(format string, a ...any) int {
+		fmt.Fprintf(stderr, "rouei: "+format+"\n", a...)
+		return ExitUsage
 	}
 	failOn, err := parseFailOn(f.failOn)
 	if err != nil {
@@ -183,37 +240,10 @@ func runScan(args []string, stdout, stderr io.Writer) int {
 			return usage("%v", err)
 		}
 	}
-	if f.maxFindings < 1 {
-		return usage("--max-findings-per-file must be at least 1")
-	}
 	if f.reveal {
 		fmt.Fprintln(stderr, "rouei: WARNING: --reveal prints personal data unmasked; do not share this report")
 	}
-
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
-	defer stop()
-	opt := engine.Options{Reveal: f.reveal, MaxFindingsPerFile: f.maxFindings}
-	opt.FTP.WriteCheck = f.ftpWriteCheck
-	opt.FTP.InsecureTLS = f.ftpInsecureTLS
-	if pol != nil {
-		opt.FTP = pol.ftpOptions(opt.FTP)
-		opt.Limits = pol.limits()
-		if len(pol.Allow.Paths) > 0 {
-			opt.AllowPath = pol.allowPath
-		}
-		if len(pol.Allow.Values) > 0 {
-			opt.AllowValue = pol.allowValue
-		}
-	}
-	var bar *progressBar
-	if !f.noProgress && progressWanted(stderr) {
-		bar = newProgressBar(stderr)
-		opt.Progress = bar
-	}
-	r, scanErr := engine.Scan(ctx, targets, opt)
-	if bar != nil {
-		bar.Finish()
-	}
+	r, scanErr := j.run(stderr)
 	if r == nil {
 		fmt.Fprintf(stderr, "rouei: %v\n", scanErr)
 		return ExitUsage
@@ -343,30 +373,18 @@ func applyBaseline(r *report.Report, baseline map[string]bool) {
 // findings to the -o file: accepted findings for --baseline. The file
 // holds fingerprints, detectors and paths, never evidence.
 func runBaseline(args []string, stdout, stderr io.Writer) int {
-	f := newScanFlags(stderr)
-	targets, err := f.parse(args)
-	if errors.Is(err, flag.ErrHelp) {
-		return ExitOK
+	j, code, ok := setupScan(args, stderr)
+	if !ok {
+		return code
 	}
-	if err != nil {
+	f := j.f
+	if f.output == "" {
+		fmt.Fprintln(stderr, "rouei: baseline needs -o FILE")
 		return ExitUsage
 	}
-	if len(targets) == 0 || f.output == "" {
-		fmt.Fprintln(stderr, "rouei: baseline needs -o FILE and at least one TARGET")
-		return ExitUsage
-	}
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
-	defer stop()
-	opt := engine.Options{MaxFindingsPerFile: 1 << 30}
-	var bar *progressBar
-	if !f.noProgress && progressWanted(stderr) {
-		bar = newProgressBar(stderr)
-		opt.Progress = bar
-	}
-	r, scanErr := engine.Scan(ctx, targets, opt)
-	if bar != nil {
-		bar.Finish()
-	}
+	j.opt.MaxFindingsPerFile = 1 << 30 // every finding's fingerprint
+	j.opt.Reveal = false
+	r, scanErr := j.run(stderr)
 	if r == nil || errors.Is(scanErr, engine.ErrNothingScanned) {
 		fmt.Fprintf(stderr, "rouei: %v\n", scanErr)
 		return ExitUsage
