@@ -131,6 +131,25 @@ type reply struct {
 	text string // all lines, "\n"-joined, without CRLF
 }
 
+// replay renders a FEAT reply again, well-formed whatever the server sent
+// (its lines may have been cut by the reply limits): the feature lines
+// between a "211-" and a "211 " line, or a one-line refusal.
+func (r *reply) replay() []byte {
+	if r.code != 211 {
+		return []byte(fmt.Sprintf("%d FEAT not understood\r\n", r.code))
+	}
+	var b strings.Builder
+	b.WriteString("211-Features:\r\n")
+	for _, l := range strings.Split(r.text, "\n") {
+		if strings.HasPrefix(l, " ") {
+			b.WriteString(sanitizeText(l))
+			b.WriteString("\r\n")
+		}
+	}
+	b.WriteString("211 End\r\n")
+	return []byte(b.String())
+}
+
 // maxReplyLine bounds one reply line; maxReplyLines bounds a multi-line reply.
 const (
 	maxReplyLine  = 4096
@@ -228,6 +247,16 @@ func (c *ctrlConn) Read(p []byte) (int, error) {
 }
 
 func (c *ctrlConn) Write(p []byte) (int, error) {
+	if f := c.s.feat; f != nil && strings.EqualFold(string(p), "FEAT\r\n") {
+		// asked before login already: replay that reply, send nothing
+		raw := f.replay()
+		c.mu.Lock()
+		c.lastCmd = "FEAT"
+		c.parser.feed(raw, "FEAT")
+		c.mu.Unlock()
+		c.pending = append(c.pending, raw...)
+		return len(p), nil
+	}
 	if err := c.s.pace(); err != nil {
 		return 0, err
 	}

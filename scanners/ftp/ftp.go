@@ -6,6 +6,9 @@
 // bits and, only when asked, checks whether an anonymous user can write by
 // uploading empty canary files.
 //
+// Explicit TLS (AUTH TLS) is used when the target asks for it (ftps://)
+// or the server offers it in its FEAT reply.
+//
 // It is deliberately slow and gentle: one control connection per host,
 // never two data connections at once, a pause between commands, idle
 // deadlines on every read and write, a time and byte budget per host, and
@@ -83,7 +86,11 @@ type Options struct {
 	// WriteCheck allows uploading uniquely named empty canary files (and
 	// trying to delete them again). Without it nothing is ever written.
 	WriteCheck bool
-	// InsecureTLS accepts any server certificate on ftps:// targets.
+	// InsecureTLS accepts any server certificate: on ftps:// targets and
+	// when a plain ftp:// target offers AUTH TLS (without it, an offered
+	// upgrade whose certificate does not verify is abandoned: the problem
+	// is reported in Result.TLSError and the probe reconnects in plain
+	// text).
 	InsecureTLS bool
 }
 
@@ -131,8 +138,18 @@ type Result struct {
 	// AnonymousWrite is nil unless Options.WriteCheck was set; then true
 	// when any canary upload succeeded.
 	AnonymousWrite *bool `json:"anonymous_write"`
-	// TLS is true when the control connection ran over TLS.
+	// TLS is true when the control connection ran over TLS: asked for
+	// (ftps://) or offered by the server (AUTH TLS in its FEAT reply to a
+	// plain ftp:// probe) and negotiated.
 	TLS bool `json:"tls"`
+	// TLSOffered is true when a plain ftp:// target listed AUTH TLS among
+	// its features before login (ftps:// targets do not ask).
+	TLSOffered bool `json:"tls_offered"`
+	// TLSError says why an offered TLS upgrade was not used or not used
+	// fully (certificate not verified, handshake failed, AUTH TLS or PROT P
+	// refused); the probe carried on in plain text. "" when there was no
+	// such problem. It does not make the probe incomplete.
+	TLSError string `json:"tls_error"`
 	// Banner is the server's greeting ("220 (vsFTPd 3.0.3)").
 	Banner       string `json:"banner,omitempty"`
 	ListedFiles  int    `json:"listed_files"`
@@ -247,6 +264,10 @@ type session struct {
 	dataOpen bool
 	ctrlIP   string
 	last     time.Time // when the last command was sent
+	// feat is the FEAT reply read before login, replayed to the FTP
+	// library when it asks for FEAT after login (nil: not asked, or the
+	// server wants it asked again after login).
+	feat *reply
 
 	captureBuf       *bytes.Buffer // where the next data connection records what it reads
 	listingTruncated bool
@@ -277,7 +298,11 @@ func (s *session) pace() error {
 }
 
 // Scan probes one endpoint, target "ftp://[user[:password]@]host[:port][/path]"
-// or "ftps://…" (explicit TLS, AUTH TLS). Each file it fetches is handed
+// or "ftps://…" (explicit TLS, AUTH TLS, required). A plain ftp:// target
+// is asked FEAT before login and upgraded to TLS when it offers AUTH TLS;
+// when that fails (an unverifiable certificate without opt.InsecureTLS, a
+// refused AUTH TLS) the probe goes on in plain text, reconnecting once if
+// the handshake broke the connection, and Result.TLSError says why. Each file it fetches is handed
 // to yield as a scanners.Item whose Open (to be called at most once, and
 // its stream read and closed inside yield) retrieves the file; a non-nil
 // error from yield ends the probe. Scan never writes to the server unless
@@ -399,49 +424,31 @@ func (s *session) run() {
 }
 
 // dial is the FTP library's dial function: the first call makes the
-// control connection (greeting read, AUTH TLS done here), later calls make
-// data connections, always to the control connection's address whatever
-// a PASV reply said.
+// control connection (greeting read, FEAT and AUTH TLS done here), later
+// calls make data connections, always to the control connection's address
+// whatever a PASV reply said.
 func (s *session) dial(network, addr string) (net.Conn, error) {
 	d := net.Dialer{Timeout: s.opt.ConnectTimeout}
 	if s.ctrl == nil {
-		tcp, err := d.DialContext(s.ctx, "tcp", addr)
-		if err != nil {
-			return nil, fmt.Errorf("ftp: connect: %w", err)
-		}
-		s.res.Reachable = true
-		s.ctrlIP = tcp.RemoteAddr().(*net.TCPAddr).IP.String()
-		dc := newDeadlineConn(s.ctx, tcp, s.opt.IdleTimeout)
-		s.ctrl = &ctrlConn{s: s, conn: dc, dc: dc}
-		s.last = time.Now()
-		greet, err := readReply(dc)
-		if err != nil {
-			return nil, fmt.Errorf("ftp: reading greeting: %w", err)
-		}
-		s.res.Banner = firstLines(greet.text, 4, 512)
-		if greet.code != 220 {
-			return nil, &textproto.Error{Code: greet.code, Msg: greet.text}
+		if err := s.connectCtrl(addr); err != nil {
+			return nil, err
 		}
 		if s.t.scheme == "ftps" {
-			if err := s.pace(); err != nil {
-				return nil, err
-			}
-			if _, err := dc.Write([]byte("AUTH TLS\r\n")); err != nil {
-				return nil, err
-			}
-			r, err := readReply(dc)
+			r, err := s.ctrlCmd("AUTH TLS")
 			if err != nil {
 				return nil, fmt.Errorf("ftp: AUTH TLS: %w", err)
 			}
 			if r.code != 234 {
 				return nil, fmt.Errorf("ftp: server refused AUTH TLS: %s", firstLines(r.text, 1, 200))
 			}
-			tc := tls.Client(dc, s.tlsConf)
+			tc := tls.Client(s.ctrl.dc, s.tlsConf)
 			if err := tc.HandshakeContext(s.ctx); err != nil {
 				return nil, tlsError{err}
 			}
 			s.res.TLS = true
 			s.ctrl.conn = tc
+		} else if err := s.offeredTLS(); err != nil {
+			return nil, err
 		}
 		s.ctrl.pending = []byte("220 rouei replay\r\n")
 		return s.ctrl, nil
@@ -472,6 +479,140 @@ type tlsError struct{ err error }
 
 func (e tlsError) Error() string { return classifyTLS(e.err) }
 func (e tlsError) Unwrap() error { return e.err }
+
+// connectCtrl makes the control connection to addr and reads the
+// greeting, which must be 220.
+func (s *session) connectCtrl(addr string) error {
+	d := net.Dialer{Timeout: s.opt.ConnectTimeout}
+	tcp, err := d.DialContext(s.ctx, "tcp", addr)
+	if err != nil {
+		return fmt.Errorf("ftp: connect: %w", err)
+	}
+	s.res.Reachable = true
+	s.ctrlIP = tcp.RemoteAddr().(*net.TCPAddr).IP.String()
+	dc := newDeadlineConn(s.ctx, tcp, s.opt.IdleTimeout)
+	s.ctrl = &ctrlConn{s: s, conn: dc, dc: dc}
+	s.last = time.Now()
+	greet, err := readReply(dc)
+	if err != nil {
+		return fmt.Errorf("ftp: reading greeting: %w", err)
+	}
+	s.res.Banner = firstLines(greet.text, 4, 512)
+	if greet.code != 220 {
+		return &textproto.Error{Code: greet.code, Msg: greet.text}
+	}
+	return nil
+}
+
+// ctrlCmd sends one command on the control connection before the FTP
+// library takes it over (paced, in clear text) and reads the reply.
+func (s *session) ctrlCmd(cmd string) (reply, error) {
+	if err := s.pace(); err != nil {
+		return reply{}, err
+	}
+	if _, err := s.ctrl.dc.Write([]byte(cmd + "\r\n")); err != nil {
+		return reply{}, err
+	}
+	return readReply(s.ctrl.dc)
+}
+
+// offeredTLS asks a plain ftp:// server for its features before login
+// (RFC 2389 allows it) and upgrades the control connection when AUTH TLS
+// is among them. A refused AUTH TLS leaves the connection in plain text; a
+// failed handshake (an unverifiable certificate, most often) closes it and
+// makes one new plain-text control connection to the same address. Either
+// way the probe goes on and Result.TLSError says why it is not over TLS.
+func (s *session) offeredTLS() error {
+	r, err := s.ctrlCmd("FEAT")
+	if err != nil {
+		return fmt.Errorf("ftp: FEAT: %w", err)
+	}
+	if r.code == 421 {
+		return &textproto.Error{Code: r.code, Msg: r.text}
+	}
+	r.cmd = "FEAT"
+	switch {
+	case r.code == 211:
+		s.feat = &r
+		s.setFeatures(r)
+	case r.code == 500 || r.code == 502:
+		s.feat = &r // not understood: no use asking again after login
+	default:
+		return nil // 530 and the like: the library asks again after login
+	}
+	if !offersAuthTLS(r) {
+		return nil
+	}
+	s.res.TLSOffered = true
+	a, err := s.ctrlCmd("AUTH TLS")
+	if err != nil {
+		return fmt.Errorf("ftp: AUTH TLS: %w", err)
+	}
+	if a.code == 421 {
+		return &textproto.Error{Code: a.code, Msg: a.text}
+	}
+	if a.code != 234 {
+		s.res.TLSError = fmt.Sprintf("server offered AUTH TLS but refused it (%s): carried on in plain text",
+			firstLines(a.text, 1, 200))
+		return nil
+	}
+	tc := tls.Client(s.ctrl.dc, s.tlsConf)
+	if err := tc.HandshakeContext(s.ctx); err != nil {
+		if s.ctx.Err() != nil {
+			return tlsError{err}
+		}
+		// The connection is neither TLS nor clear text any more: close
+		// it (no QUIT possible) before making the one new connection.
+		s.res.TLSError = classifyTLS(err) + ": reconnected in plain text"
+		if !s.opt.InsecureTLS {
+			var cve *tls.CertificateVerificationError
+			if errors.As(err, &cve) {
+				s.res.TLSError += " (--ftp-insecure-tls to accept the certificate)"
+			}
+		}
+		s.closeCtrl()
+		s.ctrl = nil
+		if err := s.pace(); err != nil {
+			return err
+		}
+		return s.connectCtrl(net.JoinHostPort(s.ctrlIP, s.t.port))
+	}
+	s.res.TLS = true
+	s.ctrl.conn = tc
+	return nil
+}
+
+// offersAuthTLS reports whether a FEAT reply lists AUTH TLS (as "AUTH
+// TLS", "AUTH TLS;SSL", "AUTH SSL TLS"…), case-insensitively.
+func offersAuthTLS(r reply) bool {
+	for _, l := range strings.Split(r.text, "\n") {
+		if !strings.HasPrefix(l, " ") {
+			continue // the first and last lines carry the code
+		}
+		f := strings.FieldsFunc(strings.ToUpper(l), func(c rune) bool {
+			return c == ' ' || c == '\t' || c == ';' || c == ','
+		})
+		if len(f) < 2 || f[0] != "AUTH" {
+			continue
+		}
+		for _, m := range f[1:] {
+			if m == "TLS" || m == "TLS-C" {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// setFeatures records the feature lines of a FEAT reply.
+func (s *session) setFeatures(r reply) {
+	s.res.Features = nil
+	for _, l := range strings.Split(r.text, "\n") {
+		if strings.HasPrefix(l, " ") && len(s.res.Features) < 64 {
+			s.res.Features = append(s.res.Features, firstLines(strings.TrimSpace(l), 1, 200))
+		}
+	}
+}
 
 func (s *session) connectError(err error) {
 	var te tlsError
@@ -527,12 +668,7 @@ func (s *session) login(c *jftp.ServerConn) bool {
 	}
 	s.res.AnonymousLogin = s.t.anonymous()
 	if r, ok := s.ctrl.replyTo("FEAT", 0); ok && r.code == 211 {
-		lines := strings.Split(r.text, "\n")
-		for _, l := range lines {
-			if strings.HasPrefix(l, " ") && len(s.res.Features) < 64 {
-				s.res.Features = append(s.res.Features, strings.TrimSpace(l))
-			}
-		}
+		s.setFeatures(r)
 	}
 	if r, err := s.ctrl.raw("SYST"); err == nil && r.code == 215 {
 		s.res.System = firstLines(strings.TrimSpace(r.text[min(4, len(r.text)):]), 1, 200)
@@ -548,8 +684,15 @@ func (s *session) login(c *jftp.ServerConn) bool {
 				return false
 			}
 			if r.code != 200 {
-				s.errorf("ftp: server refused %s: %s", cmd, firstLines(r.text, 1, 200))
-				return false
+				if s.t.scheme == "ftps" {
+					s.errorf("ftp: server refused %s: %s", cmd, firstLines(r.text, 1, 200))
+					return false
+				}
+				// an upgrade the server offered: data in clear text
+				// is what a plain ftp:// probe would have had anyway
+				s.res.TLSError = fmt.Sprintf("server refused %s (%s): data connections in plain text",
+					cmd, firstLines(r.text, 1, 200))
+				return true
 			}
 		}
 		s.dataTLS = true

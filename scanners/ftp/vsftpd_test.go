@@ -111,6 +111,10 @@ func TestVsftpdAnonymousReadOnly(t *testing.T) {
 	if res.Error != "" || !res.AnonymousLogin || res.TLS || res.AnonymousWrite != nil {
 		t.Fatalf("result %+v; log %s", res, srv.log)
 	}
+	// no ssl_enable: no AUTH TLS among the features, nothing tried
+	if res.TLSOffered || res.TLSError != "" || len(res.Features) == 0 {
+		t.Errorf("tls offered %v, tls error %q, features %q", res.TLSOffered, res.TLSError, res.Features)
+	}
 	if res.Banner != "220 (vsFTPd 3.0.3)" && !strings.Contains(res.Banner, "vsFTPd") {
 		t.Errorf("banner %q", res.Banner)
 	}
