@@ -46,7 +46,7 @@ func scanFTP(ctx context.Context, targets []string, opt *Options) ([]report.Endp
 	for i, e := range eps {
 		out[i] = report.Endpoint{
 			Target: e.Target, Reachable: e.Reachable, AnonymousLogin: e.AnonymousLogin,
-			AnonymousWrite: e.AnonymousWrite, TLS: e.TLS, Banner: e.Banner,
+			AnonymousWrite: e.AnonymousWrite, TLS: e.TLS, TLSOffered: e.TLSOffered, TLSError: e.TLSError, Banner: e.Banner,
 			ListedFiles: e.ListedFiles, FetchedFiles: e.FetchedFiles, Error: e.Error,
 			WritableHints: e.WritableHints,
 		}

@@ -81,6 +81,8 @@ type Endpoint struct {
 	AnonymousLogin bool         `json:"anonymous_login"`
 	AnonymousWrite *bool        `json:"anonymous_write"`
 	TLS            bool         `json:"tls"`
+	TLSOffered     bool         `json:"tls_offered"`         // the server listed AUTH TLS (extension)
+	TLSError       string       `json:"tls_error,omitempty"` // why an offered upgrade was not used (extension)
 	Banner         string       `json:"banner,omitempty"`
 	ListedFiles    int          `json:"listed_files"`
 	FetchedFiles   int          `json:"fetched_files"`
