@@ -36,7 +36,30 @@ var (
 	magicZstd   = []byte{0x28, 0xb5, 0x2f, 0xfd}
 	magicZip    = []byte("PK\x03\x04")
 	magicSQLite = []byte("SQLite format 3\x00")
+	magic7z     = []byte{'7', 'z', 0xbc, 0xaf, 0x27, 0x1c}
+	magicOLE2   = []byte{0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a, 0xe1}
+	magicCAB    = []byte("MSCF\x00\x00\x00\x00")
 )
+
+// isFixtureFormat reports whether data is one of the formats that come
+// from committed fixtures (7z, ISO 9660, OLE2/BIFF8, LZH, CAB).
+func isFixtureFormat(data []byte) bool {
+	return bytes.HasPrefix(data, magic7z) || bytes.HasPrefix(data, magicOLE2) || bytes.HasPrefix(data, magicCAB) ||
+		(len(data) > 0x8006 && string(data[0x8001:0x8006]) == "CD001") ||
+		(len(data) > 21 && string(data[2:5]) == "-lh" && data[6] == '-')
+}
+
+// fixtureOf returns the declaration of the fixture copied to the
+// deliverable path p.
+func fixtureOf(p string) (fixture, bool) {
+	g := newGen()
+	for _, fn := range fixtures {
+		if fx := fn(g); TreeName+"/"+fx.rel == p {
+			return fx, true
+		}
+	}
+	return fixture{}, false
+}
 
 // resolve returns the bytes of a manifest path: a file of the tree, or a
 // member reached through "!/" levels. Sheets, tables and documents give
@@ -93,6 +116,19 @@ func openMember(parent string, data []byte, name string) ([]byte, error) {
 		return stream(parent, ".zst", name, zr, nil)
 	case bytes.HasPrefix(data, magicSQLite):
 		return tableText(data, name)
+	case isFixtureFormat(data):
+		// No reader here: the content is the declared input, which
+		// TestFixtures ties to the committed binary.
+		fx, ok := fixtureOf(parent)
+		if !ok {
+			return nil, fmt.Errorf("%s is not a declared fixture", parent)
+		}
+		for _, m := range fx.members {
+			if m.name == name {
+				return m.text, nil
+			}
+		}
+		return nil, fmt.Errorf("no fixture member %q", name)
 	case bytes.HasPrefix(data, magicZip):
 		z, err := zip.NewReader(bytes.NewReader(data), int64(len(data)))
 		if err != nil {
@@ -106,6 +142,8 @@ func openMember(parent string, data []byte, name string) ([]byte, error) {
 				return nil, fmt.Errorf("docx member %q", name)
 			}
 			return docText(z)
+		case zipHas(z, "ppt/presentation.xml"):
+			return slideText(z, name)
 		}
 		for _, f := range z.File {
 			if zipName(f) == name {
@@ -278,6 +316,64 @@ func docText(z *zip.Reader) ([]byte, error) {
 	}
 }
 
+// slideText returns the text of ppt/slides/<name>.xml: each paragraph
+// outside a table a line, each table row a line of tab-separated cells.
+func slideText(z *zip.Reader, name string) ([]byte, error) {
+	var b []byte
+	for _, f := range z.File {
+		if f.Name == "ppt/slides/"+name+".xml" {
+			var err error
+			if b, err = readZip(f); err != nil {
+				return nil, err
+			}
+		}
+	}
+	if b == nil {
+		return nil, fmt.Errorf("no slide %q", name)
+	}
+	d := xml.NewDecoder(bytes.NewReader(b))
+	var out strings.Builder
+	var para string
+	var cells []string
+	inText, inTable := false, false
+	for {
+		tok, err := d.Token()
+		if err == io.EOF {
+			return []byte(out.String()), nil
+		}
+		if err != nil {
+			return nil, err
+		}
+		switch t := tok.(type) {
+		case xml.StartElement:
+			inText = t.Name.Local == "t"
+			if t.Name.Local == "tbl" {
+				inTable = true
+			}
+		case xml.EndElement:
+			inText = false
+			switch t.Name.Local {
+			case "p":
+				if inTable {
+					cells = append(cells, para)
+				} else {
+					out.WriteString(para + "\n")
+				}
+				para = ""
+			case "tr":
+				out.WriteString(strings.Join(cells, "\t") + "\n")
+				cells = nil
+			case "tbl":
+				inTable = false
+			}
+		case xml.CharData:
+			if inText {
+				para += string(t)
+			}
+		}
+	}
+}
+
 // tableText returns a SQLite table's rows, tab-separated, header first.
 func tableText(data []byte, table string) ([]byte, error) {
 	dir, err := os.MkdirTemp("", "rouei-samples-test-*")
@@ -370,6 +466,9 @@ func TestMemberPathsExist(t *testing.T) {
 		"deliverable/db/ils.sqlite!/LOAN",
 		"deliverable/mail/letter.docx!/body",
 		"deliverable/logs/contacts.csv.zst!/contacts",
+		"deliverable/docs/kenshu_2011.pptx!/slide9",
+		"deliverable/install/setup.7z!/延滞者一覧.csv",
+		"deliverable/data/excel/riyosha.xls!/Sheet1",
 	} {
 		if _, err := resolve(tree, p); err == nil {
 			t.Errorf("%s resolves", p)
@@ -411,8 +510,14 @@ func TestContainersFullyListed(t *testing.T) {
 				t.Errorf("%s: %v", p, err)
 				return
 			}
-			extracted = zipHas(z, "xl/workbook.xml") || zipHas(z, "word/document.xml")
+			extracted = zipHas(z, "xl/workbook.xml") || zipHas(z, "word/document.xml") || zipHas(z, "ppt/presentation.xml")
 			switch {
+			case zipHas(z, "ppt/presentation.xml"):
+				for _, f := range z.File {
+					if n, ok := strings.CutPrefix(f.Name, "ppt/slides/"); ok && !strings.Contains(n, "/") {
+						names = append(names, strings.TrimSuffix(n, ".xml"))
+					}
+				}
 			case zipHas(z, "xl/workbook.xml"):
 				var wb struct {
 					Sheets []struct {
@@ -440,6 +545,17 @@ func TestContainersFullyListed(t *testing.T) {
 					break
 				}
 				names = append(names, h.Name)
+			}
+		case isFixtureFormat(data):
+			// Leaves as declared; TestFixtures checks the declaration
+			// against the binary.
+			extracted = true
+			fx, ok := fixtureOf(p)
+			if !ok {
+				t.Errorf("%s: a 7z/ISO/xls/LZH/CAB file that is no declared fixture", p)
+			}
+			for _, m := range fx.members {
+				names = append(names, m.name)
 			}
 		default:
 			if !listed[p] {

@@ -20,7 +20,9 @@ var generators = []func(*gen) genFile{
 	genTemplate, genBiblio, genDummyFixture, genImportTemplate,
 	genEntaiNoHeader, genEntaiIchiran, genYoyakuBunkan, genReleaseNotes, genKakariRenraku,
 	genRelease, genTokusokuXlsx, genZoushoXlsx, genIlsSqlite, genSchemaOnly, genLetterDocx,
-	genPatronExportBz2, genPatronExportXz, genContactsZst,
+	genPatronExportBz2, genPatronExportXz, genContactsZst, genKenshuPptx,
+	fixtureGen(fixSetup7z), fixtureGen(fixDeliveryISO), fixtureGen(fixRiyoshaXls),
+	fixtureGen(fixPatchLzh), fixtureGen(fixDriverCab),
 	genEncryptedZip, genBombZip, genTraversalZip, genTruncatedZip, genEmptyXlsx, genCorruptSqlite,
 }
 

@@ -36,7 +36,10 @@ type Expected struct {
 	// The stream of a single-file compressor (gzip, bzip2, xz, zstd) is
 	// named after the file without its extension; an xlsx sheet by its
 	// sheet name ("book.xlsx!/督促"), a SQLite table by its table name
-	// ("ils.sqlite!/PATRON"), a docx's text as "letter.docx!/document".
+	// ("ils.sqlite!/PATRON"), a docx's text as "letter.docx!/document",
+	// a pptx slide as "kenshu_2011.pptx!/slide2", an xls sheet by its
+	// name ("riyosha.xls!/利用者"); members of 7z, ISO (Rock Ridge names),
+	// LZH and CAB archives by their path inside ("setup.7z!/sample/延滞者一覧.csv").
 	// A container file has an entry of its own only when it is expected
 	// to produce an error (see Errors).
 	Path string `json:"path"`

@@ -6,8 +6,10 @@
 // The generated tree is committed under samples/deliverable/ and the
 // manifest as samples/expected.json; the test fails when they are stale.
 // Containers (a release tarball with a zip and a workbook inside, xlsx,
-// docx, SQLite, bzip2/xz/zstd exports) have manifest entries for their
-// leaf members under "!/" paths; hostile and broken containers under
+// docx, pptx, SQLite, bzip2/xz/zstd exports, and 7z, ISO 9660, Excel 97,
+// LZH and CAB files copied from the committed binaries under fixtures/,
+// see fixtures.go) have manifest entries for their leaf members under
+// "!/" paths; hostile and broken containers under
 // bad/ have entries whose Errors list what the scan must report.
 // Every person, address and number in it is synthetic: names are drawn
 // from common-name lists, towns are fictional, phone numbers have real
@@ -193,8 +195,7 @@ func build() (files []genFile, err error) {
 			err = ge.err
 		}
 	}()
-	g := &gen{}
-	g.people = population(g.rng("population"), 160, nil)
+	g := newGen()
 	for _, fn := range generators {
 		f := fn(g)
 		f.exp.Planted = f.exp.Planted.dedup()
@@ -212,6 +213,13 @@ func build() (files []genFile, err error) {
 // gen holds what the file generators share.
 type gen struct {
 	people []*person
+}
+
+// newGen returns the generators' shared state: the population of 160.
+func newGen() *gen {
+	g := &gen{}
+	g.people = population(g.rng("population"), 160, nil)
+	return g
 }
 
 // rng returns the random stream for a name (a file path).

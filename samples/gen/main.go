@@ -16,7 +16,15 @@ import (
 
 func main() {
 	dir := flag.String("dir", "", "samples directory (default: . inside it, samples from the repository root)")
+	src := flag.String("fixture-src", "", "write the inputs of the fixtures (samples/fixtures/README.md) below this directory and exit")
 	flag.Parse()
+	if *src != "" {
+		if err := samples.WriteFixtureSources(*src); err != nil {
+			fmt.Fprintln(os.Stderr, "gen:", err)
+			os.Exit(1)
+		}
+		return
+	}
 	if err := run(*dir); err != nil {
 		fmt.Fprintln(os.Stderr, "gen:", err)
 		os.Exit(1)
