@@ -51,6 +51,10 @@ func Identify(name string, head []byte) scanners.Opener {
 		return tarOpener{}
 	case matchers.Iso(head):
 		return isoOpener{}
+	case identifyCAB(head):
+		return cabOpener{}
+	case identifyLZH(head):
+		return lzhOpener{}
 	}
 	return nil
 }
