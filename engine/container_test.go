@@ -1,10 +1,12 @@
 package engine
 
 import (
+	"archive/zip"
 	"bufio"
 	"bytes"
 	"context"
 	"errors"
+	"fmt"
 	"io"
 	"os"
 	"path/filepath"
@@ -12,6 +14,7 @@ import (
 	"testing"
 
 	"github.com/rouei/rouei/detectors"
+	"github.com/rouei/rouei/report"
 	"github.com/rouei/rouei/scanners"
 )
 
@@ -165,5 +168,45 @@ func TestContainerSpoolsToAPrivateTempDirThatIsRemoved(t *testing.T) {
 	rs = scanTree(context.Background(), memItem("s.box", []byte(box)), &opt, newWorkspace(), 0, false)
 	if len(rs[0].errors) != 1 || !strings.Contains(rs[0].errors[0].Error, "limit") {
 		t.Errorf("spool limit: %v", rs[0].errors)
+	}
+}
+
+// TestNestedZipBomb: zips nested in zips deeper than the limit (the shape
+// of 42.zip) stop at the depth limit with an error, not a crash.
+func TestNestedZipBomb(t *testing.T) {
+	data := []byte("連絡先 090-3141-5926\n")
+	name := "memo.txt"
+	for level := 0; level < 12; level++ {
+		var b bytes.Buffer
+		zw := zip.NewWriter(&b)
+		for i := 0; i < 2; i++ { // two copies a level, like 42.zip's sixteen
+			w, err := zw.Create(fmt.Sprintf("%d-%s", i, name))
+			if err != nil {
+				t.Fatal(err)
+			}
+			w.Write(data)
+		}
+		zw.Close()
+		data, name = b.Bytes(), fmt.Sprintf("l%d.zip", level)
+	}
+	dir := t.TempDir()
+	if err := os.WriteFile(filepath.Join(dir, "42.zip"), data, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	r, err := Scan(context.Background(), []string{dir}, Options{Limits: scanners.Limits{MaxDepth: 4}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r.Stats.Archives == 0 || len(r.Errors) == 0 {
+		t.Fatalf("archives %d, errors %d: the depth limit did not stop the nesting", r.Stats.Archives, len(r.Errors))
+	}
+	for _, e := range r.Errors {
+		if !strings.Contains(e.Error, "limit") || strings.Count(e.Path, "!/") != 4 {
+			t.Errorf("error at %s: %s", e.Path, e.Error)
+		}
+	}
+	// Exit status 3 territory: the report is incomplete, and says so.
+	if r.Verdict(detectors.Critical) != report.Incomplete {
+		t.Errorf("verdict %v, want incomplete", r.Verdict(detectors.Critical))
 	}
 }

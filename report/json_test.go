@@ -144,3 +144,15 @@ func TestValidateJSONMissingSchema(t *testing.T) {
 		t.Errorf("ValidateJSON with a missing schema = %v, want a report: error", err)
 	}
 }
+
+// TestJSONGolden pins the JSON report of the sample report byte for byte
+// (go test ./report -update rewrites testdata/sample.json).
+func TestJSONGolden(t *testing.T) {
+	r := sampleReport()
+	r.Finalize()
+	var b strings.Builder
+	if err := WriteJSON(&b, r); err != nil {
+		t.Fatal(err)
+	}
+	golden(t, filepath.Join("testdata", "sample.json"), b.String())
+}
