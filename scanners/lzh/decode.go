@@ -204,6 +204,7 @@ type lhDecoder struct {
 	blockLeft int // codes left in the block
 	copyLen   int // bytes of a match not yet copied out
 	copyDist  int
+	blocks    int // blocks read in the member
 	lens      [numC]uint8
 	c, p, t   huffman
 }
@@ -219,7 +220,7 @@ func (d *lhDecoder) reset(bits *bitReader, np int, pBits uint) {
 	for i := range d.win {
 		d.win[i] = ' ' // LHA starts the dictionary with spaces
 	}
-	d.wpos, d.blockLeft, d.copyLen, d.copyDist = 0, 0, 0, 0
+	d.wpos, d.blockLeft, d.copyLen, d.copyDist, d.blocks = 0, 0, 0, 0, 0
 }
 
 // readPtLen reads the code lengths of the code-length code (nn = numT,
@@ -356,6 +357,7 @@ func (d *lhDecoder) readBlock() error {
 		return err
 	}
 	d.blockLeft = int(n)
+	d.blocks++
 	return nil
 }
 

@@ -625,3 +625,29 @@ func BenchmarkDecode(b *testing.B) {
 		})
 	}
 }
+
+// TestMultiBlock checks that far.bin spans more than one Huffman block in
+// the fixtures (so the tables are re-read mid-member) and matches
+// lhasa's extraction.
+func TestMultiBlock(t *testing.T) {
+	for _, fx := range []string{"lh5-level0.lzh", "lh6-level1.lzh", "lh7-level2.lzh"} {
+		r := NewReader(bytes.NewReader(readFixture(t, fx)))
+		for {
+			h, err := r.Next()
+			if err != nil {
+				t.Fatalf("%s: far.bin not found: %v", fx, err)
+			}
+			if h.Name != "far.bin" {
+				continue
+			}
+			b, err := io.ReadAll(r)
+			if err != nil || sha(b) != contents["far.bin"].sha {
+				t.Fatalf("%s: far.bin: %d bytes, %v", fx, len(b), err)
+			}
+			if r.lh.blocks < 2 {
+				t.Errorf("%s: far.bin in %d block(s)", fx, r.lh.blocks)
+			}
+			break
+		}
+	}
+}
