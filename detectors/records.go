@@ -396,7 +396,7 @@ func (a *Analyzer) tryHeader(text []byte) bool {
 		f, a.hbuf = headerField(a.hbuf, c)
 		a.cols = append(a.cols, f)
 		if f != FieldNone {
-			a.heads = append(a.heads, string(bytes.TrimSpace(bytes.Trim(c, " \"'"))))
+			a.heads = append(a.heads, headerText(c))
 			a.minCells = i + 1
 		}
 	}
@@ -1288,4 +1288,15 @@ func cutAtColumns(dst [][]byte, line []byte, starts []int) [][]byte {
 		col += runeWidth(r)
 	}
 	return append(dst, line[prev:])
+}
+
+// headerText is a header cell as shown in a verdict: trimmed, and for a
+// column list in SQL the quoted identifier alone ("PATRON_NO").
+func headerText(c []byte) string {
+	if i := bytes.LastIndexByte(c, '"'); i > 0 {
+		if j := bytes.LastIndexByte(c[:i], '"'); j >= 0 && i-j > 1 {
+			return string(c[j+1 : i])
+		}
+	}
+	return string(bytes.Trim(c, " \t\r'`\"()[]<>「」【】『』:：*＊※"))
 }

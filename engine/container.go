@@ -110,7 +110,8 @@ func scanContainer(ctx context.Context, it scanners.Item, op scanners.Opener, br
 		res.errors = append(res.errors, errorf(it.Path, "%s: took longer than %v: the rest was not scanned: %v",
 			op.Kind(), lim.MaxArchiveTime, scanners.ErrLimit))
 	default:
-		res.errors = append(res.errors, errorf(it.Path, "%s: %v; the rest was not scanned", op.Kind(), err))
+		// The opener's errors name their package and format already.
+		res.errors = append(res.errors, errorf(it.Path, "%v; the rest was not scanned", err))
 	}
 	return out
 }
