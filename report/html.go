@@ -206,7 +206,7 @@ func buildHTMLView(r *Report, opt HTMLOptions) *htmlView {
 	}
 	v.VerdictDetail = detail
 
-	blocks, errs := htmlBlocks(r)
+	blocks, errs := fileBlocks(r)
 	withData := 0
 	for _, b := range blocks {
 		if !errorOnly(b, errs) {
@@ -244,10 +244,10 @@ func buildHTMLView(r *Report, opt HTMLOptions) *htmlView {
 	return v
 }
 
-// htmlBlocks gathers each file with its findings, worst first, including
+// fileBlocks gathers each file with its findings, worst first, including
 // paths that have findings but no entry in r.Files; errs maps a path to
-// its errors.
-func htmlBlocks(r *Report) ([]fileBlock, map[string][]string) {
+// its errors. The text and HTML reports both list files from it.
+func fileBlocks(r *Report) ([]fileBlock, map[string][]string) {
 	byPath := make(map[string][]Finding)
 	for _, f := range r.Findings {
 		byPath[f.Path] = append(byPath[f.Path], f)

@@ -88,33 +88,7 @@ type fileBlock struct {
 }
 
 func writeFiles(b *strings.Builder, r *Report, t *texts, maxF int) {
-	byPath := make(map[string][]Finding)
-	for _, f := range r.Findings {
-		byPath[f.Path] = append(byPath[f.Path], f)
-	}
-	errs := make(map[string][]string)
-	for _, e := range r.Errors {
-		errs[e.Path] = append(errs[e.Path], e.Error)
-	}
-	blocks := make([]fileBlock, 0, len(r.Files))
-	seen := make(map[string]bool, len(r.Files))
-	for _, f := range r.Files {
-		blocks = append(blocks, fileBlock{File: f, findings: byPath[f.Path]})
-		seen[f.Path] = true
-	}
-	// Findings of a path missing from Files still get shown.
-	for p, fs := range byPath {
-		if seen[p] {
-			continue
-		}
-		fb := fileBlock{File: File{Path: p, Classification: "none", Findings: len(fs)}, findings: fs}
-		for _, f := range fs {
-			fb.Severity = max(fb.Severity, f.Severity)
-		}
-		blocks = append(blocks, fb)
-	}
-	slices.SortStableFunc(blocks, func(a, b fileBlock) int { return compareFiles(a.File, b.File) })
-
+	blocks, errs := fileBlocks(r)
 	if len(blocks) == 0 {
 		b.WriteString(t.noFiles + "\n\n")
 		return

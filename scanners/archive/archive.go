@@ -127,28 +127,6 @@ const ratioGrace = 1 << 20
 // the context and the container's deadline.
 const checkEvery = 1 << 20
 
-// withDefaults fills limits that are zero or negative from
-// scanners.DefaultLimits: a missing limit never means "unlimited".
-func withDefaults(l scanners.Limits) scanners.Limits {
-	d := scanners.DefaultLimits
-	if l.MaxMemberBytes <= 0 {
-		l.MaxMemberBytes = d.MaxMemberBytes
-	}
-	if l.MaxArchiveBytes <= 0 {
-		l.MaxArchiveBytes = d.MaxArchiveBytes
-	}
-	if l.MaxRatio <= 0 {
-		l.MaxRatio = d.MaxRatio
-	}
-	if l.MaxMembers <= 0 {
-		l.MaxMembers = d.MaxMembers
-	}
-	if l.MaxArchiveTime <= 0 {
-		l.MaxArchiveTime = d.MaxArchiveTime
-	}
-	return l
-}
-
 // limitError wraps scanners.ErrLimit with what was passed.
 func limitError(format string, args ...any) error {
 	return fmt.Errorf("archive: %s: %w", fmt.Sprintf(format, args...), scanners.ErrLimit)
@@ -168,7 +146,7 @@ type walker struct {
 }
 
 func newWalker(ctx context.Context, kind string, src scanners.Source, lim scanners.Limits) *walker {
-	lim = withDefaults(lim)
+	lim = lim.WithDefaults() // a missing limit never means "unlimited"
 	return &walker{ctx: ctx, kind: kind, lim: lim, deadline: time.Now().Add(lim.MaxArchiveTime), srcSize: src.Size}
 }
 
