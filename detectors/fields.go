@@ -38,6 +38,9 @@ const (
 	FieldRegistered
 	FieldSex
 	FieldDept
+	FieldReturnDate // the date a loan was returned: a loan history, not an overdue list
+	FieldUpdated    // a record's update or expiry date: says nothing of what the record is
+	FieldExtension  // an internal extension (内線): organisational, never a person's phone
 	numFields
 )
 
@@ -45,6 +48,7 @@ var fieldNames = [numFields]string{
 	"", "name", "name_kana", "phone", "email", "address", "postal_code", "birth_date", "age",
 	"my_number", "patron_id", "book_title", "isbn", "author", "publisher", "loan_date",
 	"due_date", "overdue_days", "hold_no", "hold_date", "hold_expiry", "pickup", "registered", "sex", "dept",
+	"return_date", "updated", "extension",
 }
 
 // String returns the field's name as in patterns/headers.txt.
@@ -173,6 +177,7 @@ const (
 	vocabContact
 	vocabOrganisation
 	numVocab
+	vocabNone = numVocab // no vocabulary class (scores fields alone)
 )
 
 var vocabClassNames = map[string]vocabClass{

@@ -121,9 +121,8 @@ type Analyzer struct {
 	vocab          [numVocab]int
 	fields         fieldSet // fields of non-dummy person records
 	categories     map[string]int
-	persons        map[uint64]struct{}
-	contactPersons map[uint64]struct{}
-	dummyPersons   map[uint64]struct{}
+	people         people              // persons, told apart by their identifiers
+	dummyPersons   map[uint64]struct{} // test people (山田 太郎 with 090-0000-0000)
 	overflow       int
 	myNumber       int
 	weak           int // records with weak signals only (an age, a date)
@@ -162,7 +161,11 @@ type record struct {
 	fields          fieldSet
 	real, dummy     int
 	myNumber, books bool
-	nameDummy       bool
+	nameDummy       bool      // a name that is test data by itself (テスト花子)
+	placeholder     []int     // kept indices of placeholder names (山田 太郎): dummy only with fake or no contact data
+	realAttrs       int       // real matches other than names: contact data, birth dates, ages, My Numbers
+	weakBirth       string    // an unlabelled 和暦 date: a birth date only beside an age
+	weakBirthKept   int
 	dummyKey        string    // tells dummy people apart
 	pending         []Located // patron IDs and titles, kept once the record proves to be a person's
 }
@@ -172,10 +175,10 @@ type record struct {
 // extracted from a binary file: a table opened by a header there is not
 // closed by the junk strings between its rows.
 func NewAnalyzer(maxKept int, binary bool) *Analyzer {
+	seed := maphash.MakeSeed()
 	return &Analyzer{
-		binary: binary, maxKept: maxKept, seed: maphash.MakeSeed(),
-		categories: map[string]int{}, persons: map[uint64]struct{}{},
-		contactPersons: map[uint64]struct{}{}, dummyPersons: map[uint64]struct{}{},
+		binary: binary, maxKept: maxKept, seed: seed, people: newPeople(seed),
+		categories: map[string]int{}, dummyPersons: map[uint64]struct{}{},
 	}
 }
 
@@ -215,12 +218,15 @@ func (a *Analyzer) Line(line int, offset int64, text []byte, ms []Located) {
 		return
 	}
 	markOrganisational(text, ms)
-	if a.lines <= vocabLines {
-		countVocab(&a.vocab, text)
-	}
 	if len(ms) == 0 && a.header(text) {
+		// A header's words type its columns; they are not counted again
+		// as the document's vocabulary (返却期限 beside 返却日 is a loan
+		// history's column, not a reminder's wording).
 		a.endSection()
 		return
+	}
+	if a.lines <= vocabLines {
+		countVocab(&a.vocab, text)
 	}
 	if a.table {
 		if a.tableRow(line, offset, text, ms) {
@@ -400,7 +406,6 @@ func (a *Analyzer) tryHeader(text []byte) bool {
 			a.minCells = i + 1
 		}
 	}
-	countVocab(&a.vocab, text)
 	return true
 }
 
@@ -646,7 +651,7 @@ func (a *Analyzer) row(line int, offset int64, text []byte, ms []Located, cols [
 	if cols == nil {
 		a.typeFromValues(r, text, line, offset, covered)
 	}
-	if r.name == "" && r.kana == "" && (hasCol(cols, FieldDept) || hasVocab(text, vocabOrganisation)) {
+	if r.name == "" && r.kana == "" && (hasCol(cols, FieldDept) || hasCol(cols, FieldExtension) || hasVocab(text, vocabOrganisation)) {
 		// A department's row (部署名, 内線, the library's numbers): not a person.
 		for i := first; i < len(a.kept); i++ {
 			a.kept[i].Org = true
@@ -837,7 +842,7 @@ func (a *Analyzer) endBlock() {
 				r.contact != "" && r.contact != m.Category+":"+m.Value && m.Confidence >= MinConfidence && !m.Dummy:
 				a.closeRecord() // a list of contacts without names: one per record
 			}
-			a.add(&a.cur, m, -2)
+			a.add(&a.cur, m, it.kept)
 		}
 		if len(b.books) > 0 && (a.cur.name != "" || a.cur.kana != "") {
 			for _, m := range b.books {
@@ -865,6 +870,17 @@ func (a *Analyzer) add(r *record, m Located, kept int) {
 		a.org++
 		return
 	}
+	if m.Dummy && isNameCat(m.Category) && placeholderName(m.Value) {
+		// 山田 太郎 or 鈴木 一郎 may be a real person: the record is test
+		// data only if its contact data is too (closeRecord decides).
+		if kept != -1 {
+			r.placeholder = append(r.placeholder, kept)
+		}
+		if r.dummyKey == "" {
+			r.dummyKey = personKey(m.Value)
+		}
+		m.Dummy = false
+	}
 	if m.Dummy {
 		r.dummy++
 		if isNameCat(m.Category) {
@@ -878,9 +894,15 @@ func (a *Analyzer) add(r *record, m Located, kept int) {
 		return
 	}
 	if m.Confidence < MinConfidence {
+		if m.Category == "birth_date" && r.weakBirth == "" {
+			r.weakBirth, r.weakBirthKept = m.Value, kept
+		}
 		return
 	}
 	r.real++
+	if !isNameCat(m.Category) && m.Category != "patron_id" && m.Category != "book_title" && m.Category != "isbn" {
+		r.realAttrs++
+	}
 	switch m.Category {
 	case "name":
 		if r.name == "" {
@@ -922,16 +944,6 @@ func (a *Analyzer) add(r *record, m Located, kept int) {
 	}
 }
 
-// personKey normalises a name for telling people apart: no spaces.
-func personKey(v string) string {
-	return strings.Map(func(r rune) rune {
-		if r == ' ' || r == '\u3000' || r == '\t' {
-			return -1
-		}
-		return r
-	}, v)
-}
-
 // closeRecord counts the record in hand as a person (or not) and starts
 // a new one.
 func (a *Analyzer) closeRecord() {
@@ -944,34 +956,46 @@ func (a *Analyzer) closeRecord() {
 		return
 	}
 	a.nrec++
+	if r.weakBirth != "" && r.birth == "" && r.fields.has(FieldAge) {
+		r.birth = r.weakBirth
+		r.fields.add(FieldBirthDate)
+		if r.weakBirthKept >= 0 {
+			a.kept[r.weakBirthKept].Confidence = birthConfAge
+		}
+	}
 	ident := r.name
 	if ident == "" {
 		ident = r.kana
 	}
-	var key string
-	switch {
-	case ident != "" && r.contact != "":
-		key = "n:" + ident + "|" + r.contact
-	case ident != "" && r.birth != "":
-		key = "n:" + ident + "|" + r.birth
-	case ident != "":
-		key = "n:" + ident
-	case r.contact != "":
-		key = "c:" + r.contact
-	}
-	dummy := r.nameDummy || r.real == 0
+	// A placeholder name with no real contact data is test data.
+	placeholder := len(r.placeholder) > 0 && r.realAttrs == 0
+	dummy := r.nameDummy || placeholder || r.real == 0
+	keys := personKeys(r)
 	if dummy && r.dummyKey != "" {
-		key = "d:" + r.dummyKey
+		keys = []string{"d:" + r.dummyKey}
 	}
-	if key == "" {
+	if len(keys) == 0 {
 		if !dummy {
 			a.weak++
 		}
 		return
 	}
-	h := maphash.String(a.seed, key)
+	if !dummy {
+		for _, k := range r.placeholder {
+			if k >= 0 {
+				a.kept[k].Dummy = false
+			}
+		}
+	} else if placeholder {
+		for _, k := range r.placeholder {
+			if k >= 0 {
+				a.kept[k].Dummy = true
+			}
+		}
+	}
 	if dummy {
-		if r.nameDummy {
+		h := maphash.String(a.seed, keys[0])
+		if r.nameDummy || placeholder {
 			a.dummyNamed++
 		}
 		if len(a.dummyPersons) < maxPersonKeys {
@@ -984,20 +1008,9 @@ func (a *Analyzer) closeRecord() {
 		a.keep(m)
 		a.add(r, m, -2)
 	}
-	if _, ok := a.persons[h]; !ok {
-		if len(a.persons) < maxPersonKeys {
-			a.persons[h] = struct{}{}
-		} else {
-			a.overflow++
-		}
-	}
 	hasContact := r.fields.has(FieldPhone) || r.fields.has(FieldEmail) || r.fields.has(FieldAddress) ||
 		r.fields.has(FieldPostalCode) || r.myNumber
-	if hasContact && (ident != "" || r.contact != "") {
-		if len(a.contactPersons) < maxPersonKeys {
-			a.contactPersons[h] = struct{}{}
-		}
-	}
+	a.people.add(keys, hasContact)
 	if r.myNumber {
 		a.myNumber++
 	}
@@ -1009,7 +1022,7 @@ func (a *Analyzer) closeRecord() {
 func (a *Analyzer) Result() (FileVerdict, []Located, int) {
 	a.endSection()
 	v := FileVerdict{Classification: ClassNone, Categories: a.categories}
-	persons := len(a.persons) + a.overflow
+	persons := a.people.count()
 	v.Persons = persons
 	v.Classification = a.classify()
 	reading := v.Classification == ClassOverdueList || v.Classification == ClassHoldList ||
@@ -1019,9 +1032,9 @@ func (a *Analyzer) Result() (FileVerdict, []Located, int) {
 		v.Severity = Critical
 	case reading && persons > 0:
 		v.Severity = Critical
-	case len(a.contactPersons) >= BulkPersons:
+	case a.people.nContact >= BulkPersons:
 		v.Severity = High
-	case len(a.contactPersons) > 0:
+	case a.people.nContact > 0:
 		v.Severity = Medium
 	case persons == 0 && (a.dummyNamed > 0 || len(a.dummyPersons) >= 2):
 		// Only test people: 山田太郎, 090-0000-0000, example.com.
@@ -1071,12 +1084,15 @@ func (a *Analyzer) onlyDummy() bool {
 // classify names the kind of record set from the fields of its people
 // and the vocabulary around them.
 func (a *Analyzer) classify() string {
-	if len(a.persons)+a.overflow == 0 {
+	if a.people.count() == 0 {
 		return ClassNone
 	}
 	f := a.fields
 	score := func(v vocabClass, fs ...Field) int {
-		n := a.vocab[v]
+		n := 0
+		if v < numVocab {
+			n = a.vocab[v]
+		}
 		for _, x := range fs {
 			if f.has(x) {
 				n += 3
@@ -1084,10 +1100,22 @@ func (a *Analyzer) classify() string {
 		}
 		return n
 	}
-	overdue := score(vocabOverdue, FieldDueDate, FieldOverdueDays)
+	// What the dates mean: a due date is an overdue list's only while the
+	// loans are not returned; a loan history's 返却日 says they were.
+	returned := f.has(FieldReturnDate)
+	overdue := score(vocabOverdue, FieldOverdueDays)
+	if !returned {
+		overdue += score(vocabNone, FieldDueDate)
+	}
 	hold := score(vocabHold, FieldHoldNo, FieldHoldDate, FieldHoldExpiry, FieldPickup)
 	books := f.has(FieldBookTitle) || f.has(FieldISBN)
 	person := f.has(FieldName) || f.has(FieldNameKana) || f.has(FieldPatronID)
+	contact := f.has(FieldPhone) || f.has(FieldEmail) || f.has(FieldAddress) || f.has(FieldPostalCode)
+	// Attributes that make a list of names a register of people: contact
+	// data, a birth date, an identifier. A registration, update or expiry
+	// date, a sex or a register's title alone do not (a staff list
+	// 氏名,内線,更新日 is names).
+	attrs := contact || f.has(FieldBirthDate) || f.has(FieldMyNumber) || f.has(FieldPatronID) || f.has(FieldAge)
 	switch {
 	case books && person && overdue > 0 && overdue >= hold:
 		return ClassOverdueList
@@ -1097,11 +1125,12 @@ func (a *Analyzer) classify() string {
 		return ClassLoanRecord
 	case hold >= 6 && person:
 		return ClassHoldList
-	case f.has(FieldBirthDate) || f.has(FieldMyNumber) || f.has(FieldRegistered) || f.has(FieldSex) ||
-		(f.has(FieldPatronID) && (f.has(FieldAddress) || f.has(FieldPhone))) || (person && a.vocab[vocabRegistry] > 0):
+	case f.has(FieldBirthDate) || f.has(FieldMyNumber) ||
+		(f.has(FieldPatronID) && contact) ||
+		(person && attrs && (f.has(FieldRegistered) || f.has(FieldSex) || a.vocab[vocabRegistry] > 0)):
 		return ClassPatronRegistry
-	case f.has(FieldPhone) || f.has(FieldEmail) || f.has(FieldAddress) || f.has(FieldPostalCode):
-		if person || len(a.contactPersons) >= BulkPersons {
+	case contact:
+		if person || a.people.nContact >= BulkPersons {
 			return ClassContactList
 		}
 	}
