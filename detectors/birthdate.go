@@ -33,10 +33,10 @@ const (
 	// An unlabelled 和暦 date is any date of a letter or a form (its
 	// issue, a deadline): alone it stays below MinConfidence; a birth
 	// label, a birth-date column or an age in the same record make it one.
-	birthConfEra     = 0.45
-	birthConfLetter  = 0.4
-	birthConfAge     = 0.7 // an unlabelled 和暦 date in a record with an age
-	birthConfDummy   = 0.3
+	birthConfEra    = 0.45
+	birthConfLetter = 0.4
+	birthConfAge    = 0.7 // an unlabelled 和暦 date in a record with an age
+	birthConfDummy  = 0.3
 )
 
 var birthLabels = newLabels(

@@ -78,7 +78,9 @@ func TestStaffListsAreNames(t *testing.T) {
 // 返却日 is the date a loan was returned: a loan history, not an overdue
 // list, whatever else its columns say; a due date without it is overdue.
 func TestReturnedLoansAreLoanRecords(t *testing.T) {
-	loan := func(i int) []any { return []any{people5[i].id, people5[i].name, "宇宙の話", "2024/05/01", "2024/05/10"} }
+	loan := func(i int) []any {
+		return []any{people5[i].id, people5[i].name, "宇宙の話", "2024/05/01", "2024/05/10"}
+	}
 	checkVerdicts(t, []verdictCase{
 		{name: "利用者番号,氏名,書名,貸出日,返却日", text: "利用者番号,氏名,書名,貸出日,返却日\n" + rows("%s,%s,%s,%s,%s", loan),
 			class: ClassLoanRecord, minSev: Critical, maxSev: Critical, persons: 5},

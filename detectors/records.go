@@ -118,18 +118,18 @@ type Analyzer struct {
 	recent [recentLines]recentLine
 	nrec   int
 
-	vocab          [numVocab]int
-	fields         fieldSet // fields of non-dummy person records
-	categories     map[string]int
-	people         people              // persons, told apart by their identifiers
-	dummyPersons   map[uint64]struct{} // test people (山田 太郎 with 090-0000-0000)
-	overflow       int
-	myNumber       int
-	weak           int // records with weak signals only (an age, a date)
-	dummyNamed     int // dummy records with a dummy name (山田太郎)
-	org            int // organisational matches
-	lines          int
-	tableRows      int
+	vocab        [numVocab]int
+	fields       fieldSet // fields of non-dummy person records
+	categories   map[string]int
+	people       people              // persons, told apart by their identifiers
+	dummyPersons map[uint64]struct{} // test people (山田 太郎 with 090-0000-0000)
+	overflow     int
+	myNumber     int
+	weak         int // records with weak signals only (an age, a date)
+	dummyNamed   int // dummy records with a dummy name (山田太郎)
+	org          int // organisational matches
+	lines        int
+	tableRows    int
 }
 
 // recentLine keeps the start of a recent line of the current block, to
@@ -161,10 +161,10 @@ type record struct {
 	fields          fieldSet
 	real, dummy     int
 	myNumber, books bool
-	nameDummy       bool      // a name that is test data by itself (テスト花子)
-	placeholder     []int     // kept indices of placeholder names (山田 太郎): dummy only with fake or no contact data
-	realAttrs       int       // real matches other than names: contact data, birth dates, ages, My Numbers
-	weakBirth       string    // an unlabelled 和暦 date: a birth date only beside an age
+	nameDummy       bool   // a name that is test data by itself (テスト花子)
+	placeholder     []int  // kept indices of placeholder names (山田 太郎): dummy only with fake or no contact data
+	realAttrs       int    // real matches other than names: contact data, birth dates, ages, My Numbers
+	weakBirth       string // an unlabelled 和暦 date: a birth date only beside an age
 	weakBirthKept   int
 	dummyKey        string    // tells dummy people apart
 	pending         []Located // patron IDs and titles, kept once the record proves to be a person's
