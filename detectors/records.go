@@ -123,13 +123,16 @@ type Analyzer struct {
 	categories   map[string]int
 	people       people              // persons, told apart by their identifiers
 	dummyPersons map[uint64]struct{} // test people (山田 太郎 with 090-0000-0000)
-	overflow     int
 	myNumber     int
 	weak         int // records with weak signals only (an age, a date)
 	dummyNamed   int // dummy records with a dummy name (山田太郎)
 	org          int // organisational matches
 	lines        int
 	tableRows    int
+
+	creditsFile bool                    // the file is credits, a change log or package metadata
+	credits     bool                    // inside a credits section
+	attributed  [attrDictionary + 1]int // matches capped as public attributions, by how
 }
 
 // recentLine keeps the start of a recent line of the current block, to
@@ -217,6 +220,12 @@ func (a *Analyzer) Line(line int, offset int64, text []byte, ms []Located) {
 		a.endSection()
 		return
 	}
+	if h, ok := heading(text); ok && len(ms) == 0 {
+		a.credits = creditsHeading(h)
+	}
+	if len(ms) > 0 {
+		a.attribute(text, ms)
+	}
 	markOrganisational(text, ms)
 	if len(ms) == 0 && a.header(text) {
 		// A header's words type its columns; they are not counted again
@@ -240,6 +249,28 @@ func (a *Analyzer) Line(line int, offset int64, text []byte, ms []Located) {
 		return
 	}
 	a.blockLine(line, offset, text, ms)
+}
+
+// attribute marks the matches of a line that are public attributions
+// or dictionary entries: organisational, never a person's record.
+func (a *Analyzer) attribute(text []byte, ms []Located) {
+	kind := notAttribution
+	switch {
+	case a.creditsFile:
+		kind = attrFile
+	case a.credits:
+		kind = attrSection
+	case creditLine(text):
+		kind = attrLine
+	case dictionaryEntry(text):
+		kind = attrDictionary
+	default:
+		return
+	}
+	for i := range ms {
+		ms[i].Org = true
+	}
+	a.attributed[kind] += len(ms)
 }
 
 // isBlankLine reports whether a line holds only white space.
@@ -274,6 +305,7 @@ func markOrganisational(text []byte, ms []Located) {
 // SetName tells the analyzer the file's name: a vendor's export is often
 // named for what it holds (tokusoku_200506.csv, 延滞リスト.xlsx).
 func (a *Analyzer) SetName(name string) {
+	a.creditsFile = attributionFile(name)
 	if i := strings.LastIndexAny(name, "/\\"); i >= 0 {
 		name = name[i+1:]
 	}
@@ -1123,7 +1155,10 @@ func (a *Analyzer) classify() string {
 		return ClassHoldList
 	case books && person:
 		return ClassLoanRecord
-	case hold >= 6 && person:
+	case hold >= 6 && person && attrs &&
+		(f.has(FieldHoldNo) || f.has(FieldHoldDate) || f.has(FieldHoldExpiry) || f.has(FieldPickup)):
+		// A hold list without titles (予約番号, 氏名, 電話番号, 取置期限): its
+		// columns say so, not the word 予約 in a text.
 		return ClassHoldList
 	case f.has(FieldBirthDate) || f.has(FieldMyNumber) ||
 		(f.has(FieldPatronID) && contact) ||
