@@ -217,8 +217,30 @@ var vocabulary = sync.OnceValue(func() *vocabIndex {
 	return ix
 })
 
+// vocabSeen keeps the first few distinct words of each class that a
+// file used, so that a verdict can name them.
+type vocabSeen [numVocab][]string
+
+// maxVocabSeen is how many words of a class a verdict names.
+const maxVocabSeen = 3
+
+func (s *vocabSeen) note(c vocabClass, w []byte) {
+	if s == nil || len(s[c]) >= maxVocabSeen {
+		return
+	}
+	for _, x := range s[c] {
+		if x == string(w) {
+			return
+		}
+	}
+	s[c] = append(s[c], string(w))
+}
+
 // countVocab adds the vocabulary words in line to counts.
-func countVocab(counts *[numVocab]int, line []byte) {
+func countVocab(counts *[numVocab]int, line []byte) { countVocabSeen(counts, nil, line) }
+
+// countVocabSeen is countVocab that also notes the words in seen.
+func countVocabSeen(counts *[numVocab]int, seen *vocabSeen, line []byte) {
 	ix := vocabulary()
 	for i := 0; i+2 < len(line); i++ {
 		k := uint32(line[i])<<16 | uint32(line[i+1])<<8 | uint32(line[i+2])
@@ -228,6 +250,7 @@ func countVocab(counts *[numVocab]int, line []byte) {
 		for _, w := range ix.words[k] {
 			if bytes.HasPrefix(line[i:], w.word) {
 				counts[w.class]++
+				seen.note(w.class, w.word)
 				i += len(w.word) - 1
 				break
 			}

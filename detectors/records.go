@@ -62,6 +62,7 @@ type FileVerdict struct {
 	Columns        []string       // header cells behind the verdict, as written (tables)
 	Fields         []string       // kinds of data in the people's records (name, phone, …)
 	Categories     map[string]int // counted matches per category (dummy ones included)
+	Reasons        []Reason       // why: the evidence behind the class and the context that capped it
 }
 
 // FindingSeverity is the severity of one of the file's matches: dummy
@@ -133,6 +134,9 @@ type Analyzer struct {
 	creditsFile bool                    // the file is credits, a change log or package metadata
 	credits     bool                    // inside a credits section
 	attributed  [attrDictionary + 1]int // matches capped as public attributions, by how
+	vocabSeen   vocabSeen               // words that named the list
+	headFields  []Field                 // the fields of a.heads
+	idKeyed     int                     // persons' records keyed on a patron ID
 }
 
 // recentLine keeps the start of a recent line of the current block, to
@@ -235,7 +239,7 @@ func (a *Analyzer) Line(line int, offset int64, text []byte, ms []Located) {
 		return
 	}
 	if a.lines <= vocabLines {
-		countVocab(&a.vocab, text)
+		countVocabSeen(&a.vocab, &a.vocabSeen, text)
 	}
 	if a.table {
 		if a.tableRow(line, offset, text, ms) {
@@ -309,7 +313,7 @@ func (a *Analyzer) SetName(name string) {
 	if i := strings.LastIndexAny(name, "/\\"); i >= 0 {
 		name = name[i+1:]
 	}
-	countVocab(&a.vocab, []byte(strings.ToUpper(name)))
+	countVocabSeen(&a.vocab, &a.vocabSeen, []byte(strings.ToUpper(name)))
 }
 
 // ruleStart marks the bytes a rule line can start with: the ASCII rule
@@ -428,6 +432,7 @@ func (a *Analyzer) tryHeader(text []byte) bool {
 	}
 	a.cols = a.cols[:0]
 	a.heads = a.heads[:0]
+	a.headFields = a.headFields[:0]
 	a.minCells = 2
 	for i, c := range a.cells {
 		var f Field
@@ -435,6 +440,7 @@ func (a *Analyzer) tryHeader(text []byte) bool {
 		a.cols = append(a.cols, f)
 		if f != FieldNone {
 			a.heads = append(a.heads, headerText(c))
+			a.headFields = append(a.headFields, f)
 			a.minCells = i + 1
 		}
 	}
@@ -796,7 +802,11 @@ func (a *Analyzer) blockLine(line int, offset int64, text []byte, ms []Located) 
 	org := false
 	if len(b.items) > 0 || len(ms) > 0 || a.cur.name != "" {
 		var counts [numVocab]int
-		countVocab(&counts, text)
+		seen := &a.vocabSeen
+		if a.lines <= vocabLines {
+			seen = nil // counted in Line already
+		}
+		countVocabSeen(&counts, seen, text)
 		org = counts[vocabOrganisation] > 0
 		if a.lines > vocabLines {
 			for i, n := range counts {
@@ -1043,6 +1053,9 @@ func (a *Analyzer) closeRecord() {
 	hasContact := r.fields.has(FieldPhone) || r.fields.has(FieldEmail) || r.fields.has(FieldAddress) ||
 		r.fields.has(FieldPostalCode) || r.myNumber
 	a.people.add(keys, hasContact)
+	if strings.HasPrefix(keys[0], "id:") {
+		a.idKeyed++
+	}
 	if r.myNumber {
 		a.myNumber++
 	}
@@ -1081,6 +1094,7 @@ func (a *Analyzer) Result() (FileVerdict, []Located, int) {
 		}
 	}
 	v.Reason = a.reason(v)
+	v.Reasons = a.reasons(v)
 	if v.Persons > 0 && !v.Dummy {
 		if a.tableRows > 0 && len(a.heads) > 0 {
 			v.Columns = append([]string(nil), a.heads...)

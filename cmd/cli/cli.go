@@ -249,6 +249,7 @@ func runScan(args []string, stdout, stderr io.Writer) int {
 		return ExitUsage
 	}
 	applyBaseline(r, baseline)
+	r.Localize(lang) // files[].reasons in the report's language, every format
 	if f.state != "" {
 		if err := keepHistory(f.state, r); err != nil {
 			fmt.Fprintf(stderr, "rouei: %v\n", err)
