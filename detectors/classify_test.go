@@ -165,3 +165,26 @@ func TestLoneEraDatesAreNotBirthDates(t *testing.T) {
 			class: ClassPatronRegistry, minSev: Critical, maxSev: Critical, persons: 2},
 	})
 }
+
+// TestCatalogueNamesEveryDetectorID: every detector ID the analyzer
+// gives a match is in the catalogue.
+func TestCatalogueNamesEveryDetectorID(t *testing.T) {
+	known := map[string]bool{}
+	for _, e := range Catalogue() {
+		known[e.ID] = true
+	}
+	texts := []string{
+		"利用者番号,氏名,カナ,電話番号,住所,生年月日,年齢,個人番号,書名,ISBN,返却期限\n" +
+			"10000001,佐藤 健一,サトウ ケンイチ,090-3141-5926,愛知県岡崎市康生通西2丁目1,1970/03/02,54,123456789018,宇宙の話,9784101010014,2024/05/01\n",
+		"〒444-8555\n愛知県岡崎市康生通西2丁目1\n佐藤 健一 様\n『宇宙の話』\nmail: k.sato@mail.example-isp.ne.jp\n",
+		"10000002\t高橋 恵子\t宇宙の話\t2024/05/01\t080-2718-2818\n",
+	}
+	for _, text := range texts {
+		_, kept := analyse(t, text)
+		for _, m := range kept {
+			if !known[m.Detector] {
+				t.Errorf("detector ID %q (%s) is not in Catalogue()", m.Detector, m.Category)
+			}
+		}
+	}
+}

@@ -41,6 +41,10 @@ const (
 	FieldReturnDate // the date a loan was returned: a loan history, not an overdue list
 	FieldUpdated    // a record's update or expiry date: says nothing of what the record is
 	FieldExtension  // an internal extension (内線): organisational, never a person's phone
+	FieldSurname    // 姓: joined with FieldGivenName into one name
+	FieldGivenName  // 名
+	FieldSurnameKana
+	FieldGivenKana
 	numFields
 )
 
@@ -48,7 +52,7 @@ var fieldNames = [numFields]string{
 	"", "name", "name_kana", "phone", "email", "address", "postal_code", "birth_date", "age",
 	"my_number", "patron_id", "book_title", "isbn", "author", "publisher", "loan_date",
 	"due_date", "overdue_days", "hold_no", "hold_date", "hold_expiry", "pickup", "registered", "sex", "dept",
-	"return_date", "updated", "extension",
+	"return_date", "updated", "extension", "surname", "given_name", "surname_kana", "given_kana",
 }
 
 // String returns the field's name as in patterns/headers.txt.
@@ -65,6 +69,19 @@ func (f Field) data() bool {
 	switch f {
 	case FieldName, FieldNameKana, FieldPhone, FieldEmail, FieldAddress, FieldPostalCode,
 		FieldBirthDate, FieldAge, FieldMyNumber, FieldPatronID, FieldBookTitle, FieldISBN:
+		return true
+	}
+	return false
+}
+
+// identifies reports whether a column of this field tells whose record
+// a row is: a table without one is a detail table (the titles and dates
+// of a reminder), whose rows belong to the person in hand.
+func (f Field) identifies() bool {
+	switch f {
+	case FieldName, FieldNameKana, FieldPhone, FieldEmail, FieldAddress, FieldPostalCode, FieldBirthDate,
+		FieldMyNumber, FieldPatronID, FieldSurname, FieldGivenName, FieldSurnameKana, FieldGivenKana,
+		FieldAuthor, FieldPublisher, FieldDept, FieldExtension, FieldHoldNo:
 		return true
 	}
 	return false

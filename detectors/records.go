@@ -131,6 +131,7 @@ type Analyzer struct {
 	lines        int
 	tableRows    int
 
+	detail      bool                    // the open table has no column that identifies a person
 	creditsFile bool                    // the file is credits, a change log or package metadata
 	credits     bool                    // inside a credits section
 	attributed  [attrDictionary + 1]int // matches capped as public attributions, by how
@@ -234,8 +235,14 @@ func (a *Analyzer) Line(line int, offset int64, text []byte, ms []Located) {
 	if len(ms) == 0 && a.header(text) {
 		// A header's words type its columns; they are not counted again
 		// as the document's vocabulary (返却期限 beside 返却日 is a loan
-		// history's column, not a reminder's wording).
-		a.endSection()
+		// history's column, not a reminder's wording). A table with no
+		// column that identifies a person (書名 / 返却期限 in a reminder)
+		// belongs to the section in hand.
+		if a.detail {
+			a.endBlock()
+		} else {
+			a.endSection()
+		}
 		return
 	}
 	if a.lines <= vocabLines {
@@ -434,6 +441,7 @@ func (a *Analyzer) tryHeader(text []byte) bool {
 	a.heads = a.heads[:0]
 	a.headFields = a.headFields[:0]
 	a.minCells = 2
+	a.detail = true
 	for i, c := range a.cells {
 		var f Field
 		f, a.hbuf = headerField(a.hbuf, c)
@@ -442,6 +450,7 @@ func (a *Analyzer) tryHeader(text []byte) bool {
 			a.heads = append(a.heads, headerText(c))
 			a.headFields = append(a.headFields, f)
 			a.minCells = i + 1
+			a.detail = a.detail && !f.identifies()
 		}
 	}
 	return true
@@ -509,11 +518,19 @@ func (a *Analyzer) headerlessRow(line int, offset int64, text []byte, ms []Locat
 	if !hasContact {
 		return false
 	}
-	for _, d := range [...]byte{'\t', ','} {
-		if bytes.Count(text, []byte{d}) < 2 {
+	for _, d := range [...]byte{'\t', ',', ' '} {
+		if d == ' ' {
+			// A print line: columns two or more spaces apart.
+			if bytes.Count(trimASCIISpace(text), []byte("  ")) < 2 {
+				continue
+			}
+		} else if bytes.Count(text, []byte{d}) < 2 {
 			continue
 		}
 		a.cells = splitCells(a.cells[:0], text, d)
+		if len(a.cells) < 3 {
+			continue
+		}
 		a.row(line, offset, text, ms, nil)
 		return true
 	}
@@ -573,7 +590,14 @@ func isNameCat(c string) bool { return c == "name" || c == "name_kana" }
 // row turns one table row into a record. cols types the cells (nil: type
 // them from their values).
 func (a *Analyzer) row(line int, offset int64, text []byte, ms []Located, cols []Field) {
-	a.endSection()
+	detail := a.detail && cols != nil
+	if detail {
+		// A table of titles and dates inside a reminder: the rows are the
+		// reading data of the person the section is about.
+		a.endBlock()
+	} else {
+		a.endSection()
+	}
 	r := &a.cur
 	at := func(s, e int) Located {
 		return Located{Match: Match{Start: s, End: e}, Line: line, Offset: offset}
@@ -604,6 +628,7 @@ func (a *Analyzer) row(line int, offset int64, text []byte, ms []Located, cols [
 		}
 		a.add(r, m, a.keep(m))
 	}
+	var split [4][]byte // surname, given name, their kana: joined into one name below
 	for i, c := range a.cells {
 		f := FieldNone
 		if i < len(cols) {
@@ -615,6 +640,8 @@ func (a *Analyzer) row(line int, offset int64, text []byte, ms []Located, cols [
 		}
 		s, e := cellSpan(text, v)
 		switch f {
+		case FieldSurname, FieldGivenName, FieldSurnameKana, FieldGivenKana:
+			split[f-FieldSurname] = v
 		case FieldNone:
 			// Typed from its value below when the row has no header.
 		case FieldName, FieldNameKana:
@@ -628,7 +655,7 @@ func (a *Analyzer) row(line int, offset int64, text []byte, ms []Located, cols [
 			}
 			if cat != "" {
 				m := at(s, e)
-				m.Detector, m.Category, m.Value, m.Confidence = nameDetectorID(cat), cat, string(v), 0.9
+				m.Detector, m.Category, m.Value, m.Confidence = nameDetectorID(cat), cat, string(v), confColumn
 				m.Dummy = dummy
 				a.add(r, m, a.keep(m))
 			}
@@ -638,7 +665,7 @@ func (a *Analyzer) row(line int, offset int64, text []byte, ms []Located, cols [
 			}
 			if iso, ok := parseBirthCell(v); ok {
 				m := at(s, e)
-				m.Detector, m.Category, m.Value, m.Confidence = "jp-birthdate", "birth_date", iso, 0.85
+				m.Detector, m.Category, m.Value, m.Confidence = "jp-birthdate", "birth_date", iso, confColumnDate
 				a.add(r, m, a.keep(m))
 			}
 		case FieldMyNumber:
@@ -647,7 +674,7 @@ func (a *Analyzer) row(line int, offset int64, text []byte, ms []Located, cols [
 			}
 			if d := digitBytes(v); len(d) == 12 && validMyNumber(d) {
 				m := at(s, e)
-				m.Detector, m.Category, m.Value, m.Confidence = "jp-mynumber", "my_number", string(d), 0.9
+				m.Detector, m.Category, m.Value, m.Confidence = "jp-mynumber", "my_number", string(d), confColumn
 				m.Dummy = dummies().myNumber[string(d)]
 				a.add(r, m, a.keep(m))
 			}
@@ -657,7 +684,7 @@ func (a *Analyzer) row(line int, offset int64, text []byte, ms []Located, cols [
 			}
 			if n, ok := smallNumber(v); ok && n <= 120 {
 				m := at(s, e)
-				m.Detector, m.Category, m.Value, m.Confidence = "jp-age", "age", string(v), 0.8
+				m.Detector, m.Category, m.Value, m.Confidence = "jp-age", "age", string(v), confColumnWeak
 				a.add(r, m, a.keep(m))
 			}
 		case FieldAddress:
@@ -665,26 +692,45 @@ func (a *Analyzer) row(line int, offset int64, text []byte, ms []Located, cols [
 				continue
 			}
 			m := at(s, e)
-			m.Detector, m.Category, m.Value, m.Confidence = "jp-address", "address", string(v), 0.85
+			m.Detector, m.Category, m.Value, m.Confidence = AddressDetector, "address", string(v), confColumnAddr
 			m.Dummy = isDummyAddress(m.Value)
 			a.add(r, m, a.keep(m))
 		case FieldPatronID:
 			m := at(s, e)
-			m.Detector, m.Category, m.Value, m.Confidence = "patron-id", "patron_id", string(v), 0.8
+			m.Detector, m.Category, m.Value, m.Confidence = PatronIDDetector, "patron_id", string(v), confColumnWeak
 			r.pending = append(r.pending, m)
 		case FieldBookTitle:
 			m := at(s, e)
-			m.Detector, m.Category, m.Value, m.Confidence = "book-title", "book_title", string(v), 0.8
+			m.Detector, m.Category, m.Value, m.Confidence = BookTitleDetector, "book_title", string(v), confColumnWeak
 			r.pending = append(r.pending, m)
 		case FieldISBN:
 			if d := digitBytes(v); validISBN(d) {
 				m := at(s, e)
-				m.Detector, m.Category, m.Value, m.Confidence = "isbn", "isbn", string(v), 0.9
+				m.Detector, m.Category, m.Value, m.Confidence = ISBNDetector, "isbn", string(v), confColumn
 				r.pending = append(r.pending, m)
 			}
 		default:
 			r.fields.add(f) // loan/due/hold dates, pickup branch …: the row's kind
 		}
+	}
+	for k, cat := range [2]string{"name", "name_kana"} {
+		sur, giv := split[2*k], split[2*k+1]
+		if len(sur) == 0 || len(giv) == 0 {
+			continue
+		}
+		s, _ := cellSpan(text, sur)
+		_, e := cellSpan(text, giv)
+		if s > e {
+			s, e = e, s
+		}
+		if covered(s, e, cat) {
+			continue
+		}
+		v := string(sur) + " " + string(giv)
+		m := at(s, e)
+		m.Detector, m.Category, m.Value, m.Confidence = nameDetectorID(cat), cat, v, confColumn
+		m.Dummy = isDummyName(v)
+		a.add(r, m, a.keep(m))
 	}
 	if cols == nil {
 		a.typeFromValues(r, text, line, offset, covered)
@@ -699,7 +745,9 @@ func (a *Analyzer) row(line int, offset int64, text []byte, ms []Located, cols [
 		*r = record{pending: pending}
 		return
 	}
-	a.closeRecord()
+	if !detail {
+		a.closeRecord()
+	}
 }
 
 // typeFromValues types the cells of a headerless row that no detector
@@ -725,8 +773,8 @@ func (a *Analyzer) typeFromValues(r *record, text []byte, line int, offset int64
 			continue
 		}
 		if i == 0 && len(v) >= 6 && len(v) <= 12 && isDigits(v) {
-			m := Located{Match: Match{Detector: "patron-id", Category: "patron_id", Value: string(v),
-				Start: s, End: e, Confidence: 0.6}, Line: line, Offset: offset}
+			m := Located{Match: Match{Detector: PatronIDDetector, Category: "patron_id", Value: string(v),
+				Start: s, End: e, Confidence: confValueID}, Line: line, Offset: offset}
 			r.pending = append(r.pending, m)
 			continue
 		}
@@ -737,7 +785,7 @@ func (a *Analyzer) typeFromValues(r *record, text []byte, line int, offset int64
 			if cat, conf := NameLikeness(string(v)); cat != "" {
 				if conf >= 0.8 {
 					m := Located{Match: Match{Detector: nameDetectorID(cat), Category: cat, Value: string(v),
-						Start: s, End: e, Confidence: 0.7, Dummy: isDummyName(string(v))}, Line: line, Offset: offset}
+						Start: s, End: e, Confidence: confValueName, Dummy: isDummyName(string(v))}, Line: line, Offset: offset}
 					a.add(r, m, a.keep(m))
 				}
 				continue
@@ -745,8 +793,8 @@ func (a *Analyzer) typeFromValues(r *record, text []byte, line int, offset int64
 		}
 		if dated && !titled && !looksLikeAddress(string(v)) {
 			titled = true
-			m := Located{Match: Match{Detector: "book-title", Category: "book_title", Value: string(v),
-				Start: s, End: e, Confidence: 0.6}, Line: line, Offset: offset}
+			m := Located{Match: Match{Detector: BookTitleDetector, Category: "book_title", Value: string(v),
+				Start: s, End: e, Confidence: confValueTitle}, Line: line, Offset: offset}
 			r.pending = append(r.pending, m)
 			r.fields.add(FieldLoanDate)
 		}
@@ -844,8 +892,8 @@ func (a *Analyzer) blockLine(line int, offset int64, text []byte, ms []Located) 
 		}
 		s, e := base+i+len("『"), base+i+j
 		if e > s {
-			m := Located{Match: Match{Detector: "book-title", Category: "book_title", Value: string(text[s:e]),
-				Start: s, End: e, Confidence: 0.7}, Line: line, Offset: offset}
+			m := Located{Match: Match{Detector: BookTitleDetector, Category: "book_title", Value: string(text[s:e]),
+				Start: s, End: e, Confidence: confBracketTitle}, Line: line, Offset: offset}
 			b.books = append(b.books, m)
 		}
 		base += i + j + len("』")
