@@ -66,7 +66,8 @@ func attributionFile(name string) bool {
 	for _, ext := range []string{".gz", ".bz2", ".xz"} {
 		p = strings.TrimSuffix(p, ext)
 	}
-	base := path.Base(p)
+	full := path.Base(p)
+	base := full
 	for _, ext := range []string{".md", ".txt", ".rst", ".adoc", ".markdown", ".debian"} {
 		if b := strings.TrimSuffix(base, ext); b != base && b != "" {
 			base = b
@@ -81,6 +82,9 @@ func attributionFile(name string) bool {
 			continue
 		}
 		if ok, _ := path.Match(g, base); ok {
+			return true
+		}
+		if ok, _ := path.Match(g, full); ok {
 			return true
 		}
 	}
@@ -138,6 +142,14 @@ func isHeadingWord(h []byte) bool {
 // creditsHeading reports whether a heading opens a credits section.
 func creditsHeading(h []byte) bool {
 	return isHeadingWord(h) || (len(h) <= 24 && attributionWords().sections.in(h) && !bytes.ContainsAny(h, ",\t"))
+}
+
+// roffComment reports whether a line is a comment of a man page's
+// source (.\" …): its header block holds the copyright and the
+// translators' credits, never a reader's data.
+func roffComment(text []byte) bool {
+	t := trimLeftSpace(text)
+	return hasPrefixAny(t, `.\"`, `'\"`, `.\\"`)
 }
 
 // creditLine reports whether a line credits someone.

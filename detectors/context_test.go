@@ -62,8 +62,8 @@ func analyseNamed(t *testing.T, name, text string) FileVerdict {
 var credits = []struct{ name, latin, mail string }{
 	{"佐藤 健一", "Kenichi Sato", "ksato@example-project.org"},
 	{"高橋 恵子", "Keiko Takahashi", "keiko.t@mail.example-isp.ne.jp"},
-	{"伊藤 誠", "Makoto Ito", "mito@dev.example.jp"},
-	{"渡辺 明美", "Akemi Watanabe", "akemi@lists.example.net"},
+	{"伊藤 誠", "Makoto Ito", "mito@dev.example-lab.jp"},
+	{"渡辺 明美", "Akemi Watanabe", "akemi@lists.example-org.net"},
 	{"小林 大輔", "Daisuke Kobayashi", "dk@example-soft.co.jp"},
 	{"中村 優子", "Yuko Nakamura", "yuko@example-univ.ac.jp"},
 }
@@ -151,6 +151,43 @@ func TestDictionariesAreLow(t *testing.T) {
 			v := analyseNamed(t, c.file, c.text)
 			if v.Severity > Low || v.Classification != ClassNone {
 				t.Errorf("%v %s persons %d, want low: %s", v.Severity, v.Classification, v.Persons, v.Reason)
+			}
+		})
+	}
+}
+
+// An address or a number in running text, tied to no name or ID, is a
+// weak signal (a bug-report address, a mailing list, a footer); a list
+// of them — one a line, or a column — is a contact list.
+func TestBareContactsInProseAreWeak(t *testing.T) {
+	for _, c := range []struct{ name, file, text string }{
+		{"bug report address in a manual", "manual.txt", "バグを見つけたら bug-tool@lists.example-project.org まで報告してください。\n" +
+			"質問は help-tool@lists.example-project.org へどうぞ。\n"},
+		{"role addresses in reStructuredText", "guide.rst", "-  ``announce@lists.example.net``, used to announce releases\n" +
+			"-  ``devel@lists.example.net``, for development\n-  ``user@lists.example.net``, for users\n" +
+			"-  ``ja@lists.example.net``, 日本語\n-  ``security@example.net``, for security issues\n"},
+		{"HTML footer on a page", "index.html", "<p>誤りを見つけたら <a href=\"mailto:docs@example-project.org\">docs@example-project.org</a> までお知らせください。</p>\n"},
+		{"roff comment header", "ls.1", ".\\\" Copyright (c) 1993 X Y (xy@example.org)\n.\\\" Modified 1993-07-24 by Z <z@example.org>\n" +
+			".\\\"         by W V <wv@example.jp>\n.\\\"     <other@example.jp>\n.TH LS 1\n.SH 名前\nls\n"},
+		{"command examples", "howto.txt", "$ ssh admin@server.example.jp で接続し、\n$ git config user.email dev@example-soft.co.jp を設定します。\n"},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			v := analyseNamed(t, c.file, c.text)
+			if v.Severity > Low || v.Persons != 0 {
+				t.Errorf("%v %s persons %d, want low: %s", v.Severity, v.Classification, v.Persons, v.Reason)
+			}
+		})
+	}
+	mails := each("%s", func(i int) []any { return []any{credits[i].mail} })
+	for _, c := range []struct{ name, text string }{
+		{"one address a line", mails},
+		{"one number a line", "090-3141-5926\n080-2718-2818\n0564-27-1828\n052-961-4471\n03-5789-2231\n"},
+		{"a column of addresses", "メールアドレス,登録\n" + each("%s,済", func(i int) []any { return []any{credits[i].mail} })},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			v := analyseNamed(t, "list.txt", c.text)
+			if v.Severity != High || v.Persons < 5 {
+				t.Errorf("%v %s persons %d, want high with ≥5: %s", v.Severity, v.Classification, v.Persons, v.Reason)
 			}
 		})
 	}

@@ -157,8 +157,9 @@ type block struct {
 }
 
 type blockItem struct {
-	m    Located
-	kept int // index in kept, or -1
+	m      Located
+	kept   int  // index in kept, or -1
+	listed bool // the value is most of its line: a list of contacts, not prose
 }
 
 // record is the personal data of one person: a table row, or a section
@@ -172,6 +173,8 @@ type record struct {
 	nameDummy       bool   // a name that is test data by itself (テスト花子)
 	placeholder     []int  // kept indices of placeholder names (山田 太郎): dummy only with fake or no contact data
 	realAttrs       int    // real matches other than names: contact data, birth dates, ages, My Numbers
+	fromRow         bool   // the record is a table row or a delimited line
+	listed          bool   // a contact value that is most of its line (a list of addresses)
 	weakBirth       string // an unlabelled 和暦 date: a birth date only beside an age
 	weakBirthKept   int
 	dummyKey        string    // tells dummy people apart
@@ -271,7 +274,7 @@ func (a *Analyzer) attribute(text []byte, ms []Located) {
 		kind = attrFile
 	case a.credits:
 		kind = attrSection
-	case creditLine(text):
+	case creditLine(text) || roffComment(text):
 		kind = attrLine
 	case dictionaryEntry(text):
 		kind = attrDictionary
@@ -746,6 +749,7 @@ func (a *Analyzer) row(line int, offset int64, text []byte, ms []Located, cols [
 		return
 	}
 	if !detail {
+		r.fromRow = true
 		a.closeRecord()
 	}
 }
@@ -874,11 +878,13 @@ func (a *Analyzer) blockLine(line int, offset int64, text []byte, ms []Located) 
 	copy(a.recent[1:], a.recent[:recentLines-1])
 	a.recent[0].text = append(last, text[:min(len(text), maxRecentBytes)]...)
 	b.lines++
+	content := len(trimASCIISpace(text))
 	for _, m := range ms {
 		if isNameCat(m.Category) && m.Confidence >= MinConfidence && !m.Dummy && !m.Org {
 			b.names++
 		}
-		b.items = append(b.items, blockItem{m: m, kept: a.keep(m)})
+		listed := contactCategory(m.Category) && (m.End-m.Start)*10 >= content*6
+		b.items = append(b.items, blockItem{m: m, kept: a.keep(m), listed: listed})
 	}
 	// Titles in 『』 on a line are the reading data of the person in hand.
 	for rest, base := text, 0; ; {
@@ -933,6 +939,7 @@ func (a *Analyzer) endBlock() {
 				a.closeRecord() // a list of contacts without names: one per record
 			}
 			a.add(&a.cur, m, it.kept)
+			a.cur.listed = a.cur.listed || it.listed
 		}
 		if len(b.books) > 0 && (a.cur.name != "" || a.cur.kana != "") {
 			for _, m := range b.books {
@@ -1064,7 +1071,10 @@ func (a *Analyzer) closeRecord() {
 	if dummy && r.dummyKey != "" {
 		keys = []string{"d:" + r.dummyKey}
 	}
-	if len(keys) == 0 {
+	if len(keys) == 0 || (!dummy && strings.HasPrefix(keys[0], "c:") && !r.fromRow && !r.listed) {
+		// Nothing identifies a person, or only an address or a number in
+		// running text (a bug-report address, a mailing list in a manual):
+		// a weak signal, not a record of a person.
 		if !dummy {
 			a.weak++
 		}
