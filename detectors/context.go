@@ -217,3 +217,22 @@ func isSignedDigits(c []byte) bool {
 	}
 	return isDigits(c)
 }
+
+// capDictionary turns everything a dictionary file seemed to hold into
+// dictionary entries: its "people" are the words of its entries.
+func (a *Analyzer) capDictionary() {
+	n := 0
+	for i := range a.kept {
+		if !a.kept[i].Org {
+			a.kept[i].Org = true
+			n++
+		}
+	}
+	a.attributed[attrDictionary] += max(n, a.total-a.org)
+	a.org = a.total
+	a.people = newPeople(a.seed)
+	a.fields = 0
+	a.myNumber, a.weak = 0, 0
+	a.dummyPersons = map[uint64]struct{}{}
+	a.dummyNamed = 0
+}

@@ -18,7 +18,7 @@ const (
 	ReasonValues      = "values"       // fields: cells typed from their values (a headerless layout)
 	ReasonReturned    = "returned"     // —: a returned date makes loans a history, not overdue
 	ReasonWords       = "words"        // class, words: the document's words named the list
-	ReasonPersons     = "persons"      // n, basis (patron_id|name): how people were told apart
+	ReasonPersons     = "persons"      // n, basis (patron_id|name|contact): how people were told apart
 	ReasonBulk        = "bulk"         // n: people with contact data (≥ BulkPersons: high)
 	ReasonSingle      = "single"       // n: people with contact data below BulkPersons (medium)
 	ReasonMyNumber    = "my_number"    // n: records with a My Number (critical)
@@ -75,8 +75,11 @@ func (a *Analyzer) reasons(v FileVerdict) []Reason {
 			add(ReasonWords, v.Classification, joinArgs(a.vocabSeen[c]))
 		}
 		basis := "name"
-		if a.idKeyed > 0 {
+		switch {
+		case a.idKeyed > 0:
 			basis = "patron_id"
+		case a.contactKeyed*2 > a.nrec:
+			basis = "contact"
 		}
 		add(ReasonPersons, strconv.Itoa(v.Persons), basis)
 	}

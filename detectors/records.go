@@ -131,14 +131,33 @@ type Analyzer struct {
 	lines        int
 	tableRows    int
 
-	detail      bool                    // the open table has no column that identifies a person
-	creditsFile bool                    // the file is credits, a change log or package metadata
-	credits     bool                    // inside a credits section
-	attributed  [attrDictionary + 1]int // matches capped as public attributions, by how
-	vocabSeen   vocabSeen               // words that named the list
-	headFields  []Field                 // the fields of a.heads
-	idKeyed     int                     // persons' records keyed on a patron ID
+	detail       bool                    // the open table has no column that identifies a person
+	creditsFile  bool                    // the file is credits, a change log or package metadata
+	credits      bool                    // inside a credits section
+	attributed   [attrDictionary + 1]int // matches capped as public attributions, by how
+	vocabSeen    vocabSeen               // words that named the list
+	headFields   []Field                 // the fields of a.heads
+	listed       []listedContact         // contact values alone on their lines, persons if there are minListed of them
+	dictSample   int                     // lines of the file's start tried as dictionary entries
+	dictHits     int                     // … that are
+	idKeyed      int                     // persons' records keyed on a patron ID
+	contactKeyed int                     // … on a contact value alone
 }
+
+// listedContact is a contact value alone on its line, tied to no name.
+type listedContact struct {
+	key    string
+	fields fieldSet
+}
+
+// minListed is how many contact values alone on their lines make a
+// list of contacts (fewer are an address in a manual, a footer).
+const minListed = 3
+
+// dictSampleLines is how many first lines are tried as dictionary
+// entries; a file most of whose sampled lines are entries is a
+// dictionary throughout.
+const dictSampleLines = 256
 
 // recentLine keeps the start of a recent line of the current block, to
 // be searched for organisation words once a match turns up.
@@ -227,6 +246,12 @@ func (a *Analyzer) Line(line int, offset int64, text []byte, ms []Located) {
 	if isRuleLine(text) {
 		a.endSection()
 		return
+	}
+	if a.dictSample < dictSampleLines {
+		a.dictSample++
+		if dictionaryEntry(text) {
+			a.dictHits++
+		}
 	}
 	if h, ok := heading(text); ok && len(ms) == 0 {
 		a.credits = creditsHeading(h)
@@ -749,7 +774,10 @@ func (a *Analyzer) row(line int, offset int64, text []byte, ms []Located, cols [
 		return
 	}
 	if !detail {
-		r.fromRow = true
+		// A row of a table whose header typed its columns is a record
+		// even with a contact value alone (a column of addresses); a
+		// headerless line must tie it to a name or an ID to be one.
+		r.fromRow = cols != nil
 		a.closeRecord()
 	}
 }
@@ -795,7 +823,10 @@ func (a *Analyzer) typeFromValues(r *record, text []byte, line int, offset int64
 				continue
 			}
 		}
-		if dated && !titled && !looksLikeAddress(string(v)) {
+		if dated && !titled && !looksLikeAddress(string(v)) && (r.contact != "" || hasPatronID(r)) {
+			// A title from its value alone (Japanese text beside a date)
+			// only in a row that says whose it is: a dictionary's word
+			// beside a date is no loan.
 			titled = true
 			m := Located{Match: Match{Detector: BookTitleDetector, Category: "book_title", Value: string(v),
 				Start: s, End: e, Confidence: confValueTitle}, Line: line, Offset: offset}
@@ -803,6 +834,16 @@ func (a *Analyzer) typeFromValues(r *record, text []byte, line int, offset int64
 			r.fields.add(FieldLoanDate)
 		}
 	}
+}
+
+// hasPatronID reports whether a record holds a patron ID.
+func hasPatronID(r *record) bool {
+	for _, m := range r.pending {
+		if m.Category == "patron_id" {
+			return true
+		}
+	}
+	return false
 }
 
 // isDateCell reports whether a cell is a date: yyyy/m/d with '/', '-'
@@ -1071,7 +1112,16 @@ func (a *Analyzer) closeRecord() {
 	if dummy && r.dummyKey != "" {
 		keys = []string{"d:" + r.dummyKey}
 	}
-	if len(keys) == 0 || (!dummy && strings.HasPrefix(keys[0], "c:") && !r.fromRow && !r.listed) {
+	contactOnly := len(keys) == 1 && strings.HasPrefix(keys[0], "c:")
+	if !dummy && contactOnly && !r.fromRow && r.listed {
+		// An address alone on its line: one of a list of contacts if the
+		// file has several such lines (Result decides).
+		if len(a.listed) < maxPersonKeys {
+			a.listed = append(a.listed, listedContact{key: keys[0], fields: r.fields})
+		}
+		return
+	}
+	if len(keys) == 0 || (!dummy && contactOnly && !r.fromRow) {
 		// Nothing identifies a person, or only an address or a number in
 		// running text (a bug-report address, a mailing list in a manual):
 		// a weak signal, not a record of a person.
@@ -1111,8 +1161,11 @@ func (a *Analyzer) closeRecord() {
 	hasContact := r.fields.has(FieldPhone) || r.fields.has(FieldEmail) || r.fields.has(FieldAddress) ||
 		r.fields.has(FieldPostalCode) || r.myNumber
 	a.people.add(keys, hasContact)
-	if strings.HasPrefix(keys[0], "id:") {
+	switch {
+	case strings.HasPrefix(keys[0], "id:"):
 		a.idKeyed++
+	case strings.HasPrefix(keys[0], "c:"):
+		a.contactKeyed++
 	}
 	if r.myNumber {
 		a.myNumber++
@@ -1124,6 +1177,20 @@ func (a *Analyzer) closeRecord() {
 // file order, with the number of all matches.
 func (a *Analyzer) Result() (FileVerdict, []Located, int) {
 	a.endSection()
+	if len(a.listed) >= minListed {
+		for _, l := range a.listed {
+			a.people.add([]string{l.key}, true)
+			a.fields |= l.fields
+			a.contactKeyed++
+			a.nrec++
+		}
+	} else {
+		a.weak += len(a.listed)
+	}
+	a.listed = nil
+	if a.dictSample >= 10 && a.dictHits*2 >= a.dictSample {
+		a.capDictionary()
+	}
 	v := FileVerdict{Classification: ClassNone, Categories: a.categories}
 	persons := a.people.count()
 	v.Persons = persons
