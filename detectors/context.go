@@ -236,3 +236,44 @@ func (a *Analyzer) capDictionary() {
 	a.dummyPersons = map[uint64]struct{}{}
 	a.dummyNamed = 0
 }
+
+var roleMailboxes = sync.OnceValue(func() (w struct {
+	parts []string
+	local map[string]bool
+}) {
+	c := patterns.Words("role_mailboxes")
+	w.parts = c.JP
+	w.local = map[string]bool{}
+	for _, l := range c.ASCII {
+		w.local[l] = true
+	}
+	return w
+})
+
+// roleMailbox reports whether an e-mail address is a role's, a list's
+// or a service's (postmaster@, debian-devel@lists., bug-foo@): the
+// organisation's contact data, not a person's.
+func roleMailbox(addr string) bool {
+	a := strings.ToLower(addr)
+	local, _, ok := strings.Cut(a, "@")
+	if !ok {
+		return false
+	}
+	w := roleMailboxes()
+	if w.local[local] || strings.HasPrefix(local, "bug-") {
+		return true
+	}
+	for _, p := range w.parts {
+		if strings.Contains(a, p) {
+			return true
+		}
+	}
+	return false
+}
+
+// commentLine reports whether a line is a comment of a data file or a
+// dictionary (;; SKK, # anthy/Canna, // or -- elsewhere).
+func commentLine(text []byte) bool {
+	t := trimLeftSpace(text)
+	return hasPrefixAny(t, ";", "#", "//", "--", "%")
+}

@@ -18,6 +18,7 @@ var wordClassChecks = map[string]func(string) bool{
 	},
 	"attribution_files": attributionFile,
 	"dictionary_pos":    func(s string) bool { return dictionaryEntry([]byte(s)) },
+	"role_mailboxes":    roleMailbox,
 }
 
 // TestWordClassExamples checks every word class's examples through the

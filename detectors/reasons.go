@@ -92,7 +92,7 @@ func (a *Analyzer) reasons(v FileVerdict) []Reason {
 		add(ReasonBulk, strconv.Itoa(a.people.nContact))
 	case a.people.nContact > 0 && v.Severity == Medium:
 		add(ReasonSingle, strconv.Itoa(a.people.nContact))
-	case v.Persons > 0 && v.Severity == Low:
+	case a.people.count() > 0 && v.Severity == Low:
 		add(ReasonNamesOnly)
 	}
 	for k, n := range a.attributed {

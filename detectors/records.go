@@ -197,6 +197,7 @@ type record struct {
 	weakBirth       string // an unlabelled 和暦 date: a birth date only beside an age
 	weakBirthKept   int
 	dummyKey        string    // tells dummy people apart
+	dummyNameKey    bool      // dummyKey is a name
 	pending         []Located // patron IDs and titles, kept once the record proves to be a person's
 }
 
@@ -247,7 +248,7 @@ func (a *Analyzer) Line(line int, offset int64, text []byte, ms []Located) {
 		a.endSection()
 		return
 	}
-	if a.dictSample < dictSampleLines {
+	if a.dictSample < dictSampleLines && !commentLine(text) {
 		a.dictSample++
 		if dictionaryEntry(text) {
 			a.dictHits++
@@ -326,7 +327,7 @@ func markOrganisational(text []byte, ms []Located) {
 		if m.Category != "email" {
 			continue
 		}
-		if orgEmail(m.Value) {
+		if orgEmail(m.Value) || roleMailbox(m.Value) {
 			m.Org = true
 		}
 		if m.Start == 0 || text[m.Start-1] != '<' {
@@ -537,13 +538,18 @@ func hasCol(cols []Field, f Field) bool {
 // headerlessRow reads a delimited line with contact data but no header:
 // its cells are typed from their values.
 func (a *Analyzer) headerlessRow(line int, offset int64, text []byte, ms []Located) bool {
-	hasContact := false
+	hasContact, hasName := false, false
 	for _, m := range ms {
 		if contactCategory(m.Category) || m.Category == "my_number" {
 			hasContact = true
 		}
+		if isNameCat(m.Category) && m.Confidence >= MinConfidence {
+			hasName = true
+		}
 	}
-	if !hasContact {
+	if !hasContact && !(hasName && hasDateCell(text)) {
+		// A row is a person's record when it holds contact data, or a
+		// name beside a date (a loan, a hold) in delimited cells.
 		return false
 	}
 	for _, d := range [...]byte{'\t', ',', ' '} {
@@ -836,6 +842,48 @@ func (a *Analyzer) typeFromValues(r *record, text []byte, line int, offset int64
 	}
 }
 
+// hasDateCell reports whether a line holds a yyyy/m/d date between
+// delimiters.
+func hasDateCell(text []byte) bool {
+	for i := 0; i < len(text); {
+		s, e := nextDigitRun(text, i)
+		if s < 0 {
+			return false
+		}
+		if e < len(text) && hasPrefixAny(text[e:], "年") {
+			// a kanji or era date: its cell, up to the next delimiter
+			cs := s
+			for cs > 0 && !bytes.ContainsRune([]byte(",\t "), rune(text[cs-1])) {
+				cs--
+			}
+			ce := e
+			for ce < len(text) && !bytes.ContainsRune([]byte(",\t "), rune(text[ce])) {
+				ce++
+			}
+			if isDateCell(cellText(text[cs:ce])) {
+				return true
+			}
+		}
+		if e-s == 4 && e+4 <= len(text) {
+			end := e + 1
+			for end < len(text) && end < e+7 && (isDigit(text[end]) || text[end] == text[e]) {
+				end++
+			}
+			if isDateCell(text[s:end]) {
+				return true
+			}
+		}
+		i = e
+	}
+	return false
+}
+
+// identified reports whether a record says more of its person than a
+// name: contact data or a patron ID.
+func identified(r *record) bool {
+	return r.contact != "" || hasPatronID(r) || r.fields.has(FieldAddress) || r.fields.has(FieldPostalCode)
+}
+
 // hasPatronID reports whether a record holds a patron ID.
 func hasPatronID(r *record) bool {
 	for _, m := range r.pending {
@@ -849,6 +897,15 @@ func hasPatronID(r *record) bool {
 // isDateCell reports whether a cell is a date: yyyy/m/d with '/', '-'
 // or '.' (2009/10/23).
 func isDateCell(v []byte) bool {
+	if len(v) >= 6 && len(v) <= 30 && !isDigit(v[0]) || bytes.Contains(v, kanjiYear) {
+		// 2024年6月1日, 令和6年6月1日, R6.6.1, H2/3/4: read as the
+		// birth-date detector reads a labelled date.
+		if bytes.Contains(v, kanjiYear) || (len(v) >= 6 && bytes.IndexByte([]byte("MTSHR"), v[0]) >= 0 && isDigit(v[1])) {
+			_, ok := parseBirthCell(v)
+			return ok
+		}
+		return false
+	}
 	if len(v) < 8 || len(v) > 10 || !isDigits(v[:4]) {
 		return false
 	}
@@ -982,7 +1039,10 @@ func (a *Analyzer) endBlock() {
 			a.add(&a.cur, m, it.kept)
 			a.cur.listed = a.cur.listed || it.listed
 		}
-		if len(b.books) > 0 && (a.cur.name != "" || a.cur.kana != "") {
+		if len(b.books) > 0 && (a.cur.name != "" || a.cur.kana != "") && identified(&a.cur) {
+			// Titles in 『』 are the reading data of a person the section
+			// says more of (a reminder's address, phone or card number):
+			// beside a bare name they are a text's citations.
 			for _, m := range b.books {
 				a.keep(m)
 				a.cur.books = true
@@ -1014,8 +1074,8 @@ func (a *Analyzer) add(r *record, m Located, kept int) {
 		if kept != -1 {
 			r.placeholder = append(r.placeholder, kept)
 		}
-		if r.dummyKey == "" {
-			r.dummyKey = personKey(m.Value)
+		if !r.dummyNameKey {
+			r.dummyKey, r.dummyNameKey = personKey(m.Value), true
 		}
 		m.Dummy = false
 	}
@@ -1023,8 +1083,10 @@ func (a *Analyzer) add(r *record, m Located, kept int) {
 		r.dummy++
 		if isNameCat(m.Category) {
 			r.nameDummy = true
-			if r.dummyKey == "" {
-				r.dummyKey = personKey(m.Value)
+			if !r.dummyNameKey {
+				// Test people are told apart by their names: many share
+				// one placeholder number.
+				r.dummyKey, r.dummyNameKey = personKey(m.Value), true
 			}
 		} else if r.dummyKey == "" {
 			r.dummyKey = m.Category + ":" + m.Value
@@ -1106,7 +1168,10 @@ func (a *Analyzer) closeRecord() {
 		ident = r.kana
 	}
 	// A placeholder name with no real contact data is test data.
-	placeholder := len(r.placeholder) > 0 && r.realAttrs == 0
+	// A placeholder name is test data when the record's other values are
+	// too, most of them (山田 太郎, 090-0000-0000, a made-up street); with
+	// real-looking contact data it is a person (鈴木 一郎 is one).
+	placeholder := len(r.placeholder) > 0 && (r.realAttrs == 0 || r.dummy >= r.realAttrs)
 	dummy := r.nameDummy || placeholder || r.real == 0
 	keys := personKeys(r)
 	if dummy && r.dummyKey != "" {
@@ -1217,6 +1282,11 @@ func (a *Analyzer) Result() (FileVerdict, []Located, int) {
 		if a.onlyDummy() {
 			v.Severity = Info // a lone placeholder (support@example.co.jp in a manual)
 		}
+	}
+	if v.Classification == ClassNone && v.Severity <= Low && !v.Dummy {
+		// Names alone, organisational data, weak signals: no record ties a
+		// person to personal data, so the file holds no one's record.
+		v.Persons = 0
 	}
 	v.Reason = a.reason(v)
 	v.Reasons = a.reasons(v)
