@@ -1,5 +1,7 @@
 package detectors
 
+import "slices"
+
 // The detector catalogue: every detector ID a finding can carry, with
 // its category, whether a Detector finds it in text or the record reader
 // types it from a column or a value, and what it means. SARIF's rules
@@ -58,10 +60,17 @@ func Catalogue() []CatalogueEntry {
 	if !seen[nameKanaID] {
 		out = append(out, CatalogueEntry{ID: nameKanaID, Category: "name_kana", Description: desc[nameKanaID]})
 	}
-	return append(out,
-		CatalogueEntry{PatronIDDetector, "patron_id", true, "patron IDs and card numbers under their header or leading a headerless row"},
-		CatalogueEntry{BookTitleDetector, "book_title", true, "titles of a person's loans and holds (a title column, 『』, a title beside a loan date)"},
-		CatalogueEntry{ISBNDetector, "isbn", true, "ISBNs with a valid check digit in a person's loan records"},
-		CatalogueEntry{AddressDetector, "address", true, "postal addresses under an address header or a label"},
-	)
+	for _, e := range []CatalogueEntry{
+		{PatronIDDetector, "patron_id", true, "patron IDs and card numbers: under their header, leading a headerless row, or after a label (patterns/rules.toml)"},
+		{BookTitleDetector, "book_title", true, "titles of a person's loans and holds: a title column, 『』, a title beside a loan date, or after a label"},
+		{ISBNDetector, "isbn", true, "ISBNs with a valid check digit in a person's loan records"},
+		{AddressDetector, "address", true, "postal addresses: under an address header, after a label or a postal code, or a line that is one (patterns/rules.toml)"},
+	} {
+		if i := slices.IndexFunc(out, func(c CatalogueEntry) bool { return c.ID == e.ID }); i >= 0 {
+			out[i] = e // a rule and the record reader share the ID
+			continue
+		}
+		out = append(out, e)
+	}
+	return out
 }

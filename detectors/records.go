@@ -878,6 +878,23 @@ func hasDateCell(text []byte) bool {
 	return false
 }
 
+// contactKinds counts the kinds of contact data in a set of fields: a
+// phone, an e-mail address, a postal address (with or without its
+// postal code). Two of them in one section tie it to one addressee.
+func contactKinds(f fieldSet) int {
+	n := 0
+	if f.has(FieldPhone) {
+		n++
+	}
+	if f.has(FieldEmail) {
+		n++
+	}
+	if f.has(FieldAddress) || f.has(FieldPostalCode) {
+		n++
+	}
+	return n
+}
+
 // identified reports whether a record says more of its person than a
 // name: contact data or a patron ID.
 func identified(r *record) bool {
@@ -1186,7 +1203,7 @@ func (a *Analyzer) closeRecord() {
 		}
 		return
 	}
-	if len(keys) == 0 || (!dummy && contactOnly && !r.fromRow) {
+	if len(keys) == 0 || (!dummy && contactOnly && !r.fromRow && contactKinds(r.fields) < 2) {
 		// Nothing identifies a person, or only an address or a number in
 		// running text (a bug-report address, a mailing list in a manual):
 		// a weak signal, not a record of a person.
