@@ -1,0 +1,108 @@
+#!/usr/bin/env bash
+# fetch-real-material.sh: fetches the real-material regression set, public
+# packages nobody on this team wrote, into a git-ignored cache
+# (.cache/realmaterial/ in the repo, or $ROUEI_REALMATERIAL_DIR).
+#
+#   debian/NAME/  a Debian binary package unpacked (apt-get download + dpkg-deb -x;
+#                 nothing is installed)
+#   npm/NAME/     an npm package unpacked (npm pack NAME@VERSION + tar; no scripts run)
+#
+# It is idempotent: a package whose directory holds .fetched is skipped. The
+# versions actually fetched (Debian: as served; npm: pinned below) are written
+# to MANIFEST.tsv in the cache: kind, name, version, files, bytes.
+# Exit status: 0 when every package is cached, 1 when a fetch failed (no network).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+cache="${ROUEI_REALMATERIAL_DIR:-$PWD/.cache/realmaterial}"
+mkdir -p "$cache/debian" "$cache/npm"
+
+# Debian packages, by class. Names are pinned; versions are those served.
+debian=(
+  # Japanese man pages and documentation (translator/author credits with e-mail addresses)
+  manpages-ja manpages-ja-dev
+  debian-reference-ja debian-faq-ja developers-reference-ja maint-guide-ja debian-policy-ja
+  aptitude-doc-ja libjlha-java-doc-ja
+  # IME and morphological dictionaries (word lists with readings, costs, part of speech)
+  mecab-ipadic skkdic skkdic-extra anthy-common kakasi-dic scim-tables-ja
+  # Java source with @author and Copyright
+  bsh-src
+  # translation catalogues (.mo with PO headers: Last-Translator, Language-Team) and
+  # OSS trees with AUTHORS/ChangeLog/THANKS/NEWS and debian/copyright
+  coreutils emacs-common
+)
+
+# npm packages, by class, pinned NAME@VERSION.
+npm=(
+  # fake-data generators with a Japanese locale
+  @faker-js/faker@10.6.0
+  # dictionary data (kuromoji's IPADIC in binary form)
+  kuromoji@0.1.2
+  # Japanese calendars and postal data
+  japanese-holidays@1.0.10 @holiday-jp/holiday_jp@2.5.1 japanese-public-holidays@3.2.38
+  jquery-jpostal-ja@2.14.73 @geolonia/normalize-japanese-addresses@3.1.3
+  # Japanese-documented packages with package.json author/contributors
+  moji@0.5.1 jaconv@1.1.2 kuroshiro@1.2.0 wanakana@5.3.1 encoding-japanese@2.4.0
+  textlint-rule-preset-ja-technical-writing@12.0.2 textlint-rule-preset-japanese@10.0.4
+  # translation catalogues in Japanese
+  @bicstone/ra-language-japanese@5.12.1 @sanity/locale-ja-jp@1.1.34
+)
+
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+failed=0
+updated=0
+
+count() { # files and bytes under $1, the marker excluded
+  find "$1" -type f ! -name .fetched -printf '%s\n' | awk '{n++; b+=$1} END {printf "%d\t%d", n, b}'
+}
+
+for name in "${debian[@]}"; do
+  dir="$cache/debian/$name"
+  [ -f "$dir/.fetched" ] && continue
+  if [ "$updated" = 0 ] && [ -z "${ROUEI_REALMATERIAL_NO_UPDATE:-}" ]; then
+    apt-get update -qq >/dev/null 2>&1 || true
+    updated=1
+  fi
+  rm -rf "$dir" "$tmp/deb" && mkdir -p "$tmp/deb"
+  if ! (cd "$tmp/deb" && apt-get download -qq "$name" >/dev/null 2>&1); then
+    echo "fetch-real-material: cannot download Debian package $name" >&2
+    failed=1; continue
+  fi
+  deb=$(ls "$tmp"/deb/*.deb)
+  ver=$(dpkg-deb -f "$deb" Version)
+  mkdir -p "$dir"
+  dpkg-deb -x "$deb" "$dir"
+  printf 'debian\t%s\t%s\n' "$name" "$ver" >"$dir/.fetched"
+  echo "fetched debian $name $ver"
+done
+
+for spec in "${npm[@]}"; do
+  name=${spec%@*} ver=${spec##*@}
+  dir="$cache/npm/${name//\//__}"
+  [ -f "$dir/.fetched" ] && continue
+  rm -rf "$dir" "$tmp/npm" && mkdir -p "$tmp/npm"
+  if ! tgz=$(cd "$tmp/npm" && npm pack --ignore-scripts --silent "$spec" 2>/dev/null | tail -1) || [ ! -f "$tmp/npm/$tgz" ]; then
+    echo "fetch-real-material: cannot fetch npm package $spec" >&2
+    failed=1; continue
+  fi
+  mkdir -p "$dir"
+  tar -xzf "$tmp/npm/$tgz" -C "$dir" --no-same-owner --no-same-permissions
+  printf 'npm\t%s\t%s\n' "$name" "$ver" >"$dir/.fetched"
+  echo "fetched npm $spec"
+done
+
+# The manifest lists the packages above that are cached, with file and byte
+# counts (a package dropped from the lists stays out of it).
+{
+  printf 'kind\tname\tversion\tfiles\tbytes\n'
+  for name in "${debian[@]}"; do
+    m="$cache/debian/$name/.fetched"
+    if [ -f "$m" ]; then printf '%s\t%s\n' "$(cat "$m")" "$(count "$(dirname "$m")")"; fi
+  done
+  for spec in "${npm[@]}"; do
+    name=${spec%@*}
+    m="$cache/npm/${name//\//__}/.fetched"
+    if [ -f "$m" ]; then printf '%s\t%s\n' "$(cat "$m")" "$(count "$(dirname "$m")")"; fi
+  done
+} >"$cache/MANIFEST.tsv"
+exit "$failed"
