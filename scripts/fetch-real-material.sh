@@ -35,7 +35,7 @@ debian=(
 # npm packages, by class, pinned NAME@VERSION.
 npm=(
   # fake-data generators with a Japanese locale
-  @faker-js/faker@10.6.0
+  @faker-js/faker@10.6.0 japanese-name-generator@0.2.0
   # dictionary data (kuromoji's IPADIC in binary form)
   kuromoji@0.1.2
   # Japanese calendars and postal data
@@ -87,7 +87,7 @@ for spec in "${npm[@]}"; do
     failed=1; continue
   fi
   mkdir -p "$dir"
-  tar -xzf "$tmp/npm/$tgz" -C "$dir" --no-same-owner --no-same-permissions
+  tar -xzf "$tmp/npm/$tgz" -C "$dir" --no-same-owner --no-same-permissions --warning=no-unknown-keyword
   printf 'npm\t%s\t%s\n' "$name" "$ver" >"$dir.fetched"
   echo "fetched npm $spec"
 done
