@@ -28,8 +28,9 @@ debian=(
   # Java source with @author and Copyright
   bsh-src
   # translation catalogues (.mo with PO headers: Last-Translator, Language-Team) and
-  # OSS trees with AUTHORS/ChangeLog/THANKS/NEWS and debian/copyright
-  coreutils emacs-common
+  # OSS trees with AUTHORS/ChangeLog/THANKS/NEWS and debian/copyright; .po files with
+  # translator comment blocks (python3-django)
+  coreutils emacs-common python3-django
 )
 
 # npm packages, by class, pinned NAME@VERSION.
