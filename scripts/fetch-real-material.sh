@@ -11,7 +11,9 @@
 # is skipped (the marker holds kind, name and version). The
 # versions actually fetched (Debian: as served; npm: pinned below) are written
 # to MANIFEST.tsv in the cache: kind, name, version, files, bytes.
-# Exit status: 0 when every package is cached, 1 when a fetch failed (no network).
+# It runs apt-get update first when a Debian package is to be fetched (not with
+# ROUEI_REALMATERIAL_NO_UPDATE set). Exit status: 0 when every package is cached,
+# 1 when a fetch failed (no network).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 cache="${ROUEI_REALMATERIAL_DIR:-$PWD/.cache/realmaterial}"
@@ -52,46 +54,72 @@ npm=(
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 failed=0
-updated=0
 
 count() { # files and bytes under $1
   find "$1" -type f -printf '%s\n' | awk '{n++; b+=$1} END {printf "%d\t%d", n, b}'
 }
 
+# Debian: one apt-get download for every package not cached (one by one if
+# that fails, to fetch what can be), then unpack each.
+missing=()
 for name in "${debian[@]}"; do
-  dir="$cache/debian/$name"
-  [ -f "$dir.fetched" ] && continue
-  if [ "$updated" = 0 ] && [ -z "${ROUEI_REALMATERIAL_NO_UPDATE:-}" ]; then
-    apt-get update -qq >/dev/null 2>&1 || true
-    updated=1
-  fi
-  rm -rf "$dir" "$dir.fetched" "$tmp/deb" && mkdir -p "$tmp/deb"
-  if ! (cd "$tmp/deb" && apt-get download -qq "$name" >/dev/null 2>&1); then
-    echo "fetch-real-material: cannot download Debian package $name" >&2
-    failed=1; continue
-  fi
-  deb=$(ls "$tmp"/deb/*.deb)
-  ver=$(dpkg-deb -f "$deb" Version)
-  mkdir -p "$dir"
-  dpkg-deb -x "$deb" "$dir"
-  printf 'debian\t%s\t%s\n' "$name" "$ver" >"$dir.fetched"
-  echo "fetched debian $name $ver"
+  [ -f "$cache/debian/$name.fetched" ] || missing+=("$name")
 done
+if [ ${#missing[@]} -gt 0 ]; then
+  [ -n "${ROUEI_REALMATERIAL_NO_UPDATE:-}" ] || apt-get update -qq >/dev/null 2>&1 || true
+  mkdir -p "$tmp/deb"
+  if ! (cd "$tmp/deb" && apt-get download -qq "${missing[@]}" >/dev/null 2>&1); then
+    for name in "${missing[@]}"; do
+      (cd "$tmp/deb" && apt-get download -qq "$name" >/dev/null 2>&1) || true
+    done
+  fi
+  for name in "${missing[@]}"; do
+    dir="$cache/debian/$name"
+    deb=
+    for f in "$tmp/deb/${name}"_*.deb; do # '_' never occurs in a package name
+      if [ -f "$f" ]; then deb=$f; fi
+    done
+    if [ -z "$deb" ]; then
+      echo "fetch-real-material: cannot download Debian package $name" >&2
+      failed=1; continue
+    fi
+    ver=$(dpkg-deb -f "$deb" Version)
+    rm -rf "$dir" && mkdir -p "$dir"
+    dpkg-deb -x "$deb" "$dir"
+    printf 'debian\t%s\t%s\n' "$name" "$ver" >"$dir.fetched"
+    echo "fetched debian $name $ver"
+  done
+fi
 
+# npm: one npm pack for every package not cached (one by one if that fails),
+# then untar each. npm pack names NAME@VERSION's tarball NAME-VERSION.tgz,
+# without a scope's leading @ and with its / as -.
+missing=()
 for spec in "${npm[@]}"; do
-  name=${spec%@*} ver=${spec##*@}
-  dir="$cache/npm/${name//\//__}"
-  [ -f "$dir.fetched" ] && continue
-  rm -rf "$dir" "$dir.fetched" "$tmp/npm" && mkdir -p "$tmp/npm"
-  if ! tgz=$(cd "$tmp/npm" && npm pack --ignore-scripts --silent "$spec" 2>/dev/null | tail -1) || [ ! -f "$tmp/npm/$tgz" ]; then
-    echo "fetch-real-material: cannot fetch npm package $spec" >&2
-    failed=1; continue
-  fi
-  mkdir -p "$dir"
-  tar -xzf "$tmp/npm/$tgz" -C "$dir" --no-same-owner --no-same-permissions --warning=no-unknown-keyword
-  printf 'npm\t%s\t%s\n' "$name" "$ver" >"$dir.fetched"
-  echo "fetched npm $spec"
+  name=${spec%@*}
+  [ -f "$cache/npm/${name//\//__}.fetched" ] || missing+=("$spec")
 done
+if [ ${#missing[@]} -gt 0 ]; then
+  mkdir -p "$tmp/npm"
+  if ! (cd "$tmp/npm" && npm pack --ignore-scripts --silent "${missing[@]}" >/dev/null 2>&1); then
+    for spec in "${missing[@]}"; do
+      (cd "$tmp/npm" && npm pack --ignore-scripts --silent "$spec" >/dev/null 2>&1) || true
+    done
+  fi
+  for spec in "${missing[@]}"; do
+    name=${spec%@*} ver=${spec##*@}
+    dir="$cache/npm/${name//\//__}"
+    tgz="$tmp/npm/$(n=${name#@}; echo "${n//\//-}")-$ver.tgz"
+    if [ ! -f "$tgz" ]; then
+      echo "fetch-real-material: cannot fetch npm package $spec" >&2
+      failed=1; continue
+    fi
+    rm -rf "$dir" && mkdir -p "$dir"
+    tar -xzf "$tgz" -C "$dir" --no-same-owner --no-same-permissions --warning=no-unknown-keyword
+    printf 'npm\t%s\t%s\n' "$name" "$ver" >"$dir.fetched"
+    echo "fetched npm $spec"
+  done
+fi
 
 # The manifest lists the packages above that are cached, with file and byte
 # counts (a package dropped from the lists stays out of it).
