@@ -95,18 +95,31 @@ func attributionFile(name string) bool {
 // page's .SH/.Sh/.SS, POD's =head, Markdown's #, or a short line of its
 // own (AUTHORS, 著者:) — and whether it is one.
 func heading(text []byte) ([]byte, bool) {
+	h, ok, _ := headingKind(text)
+	return h, ok
+}
+
+// headingKind is heading, telling also whether the heading is explicit
+// markup (.SH, =head, #) rather than a short line of its own.
+func headingKind(text []byte) (h []byte, ok, explicit bool) {
 	t := bytes.TrimSpace(text)
 	switch {
 	case hasPrefixAny(t, ".SH", ".Sh", ".SS", ".Ss"):
-		return trimHeading(t[3:]), true
+		return trimHeading(t[3:]), true, true
 	case bytes.HasPrefix(t, []byte("=head")):
 		if i := bytes.IndexByte(t, ' '); i > 0 {
-			return trimHeading(t[i:]), true
+			return trimHeading(t[i:]), true, true
 		}
-		return nil, true
+		return nil, true, true
 	case len(t) > 0 && t[0] == '#':
-		return trimHeading(bytes.TrimLeft(t, "#")), true
+		return trimHeading(bytes.TrimLeft(t, "#")), true, true
 	}
+	h, ok = plainHeading(t)
+	return h, ok, false
+}
+
+// plainHeading reads a short line of its own as a heading.
+func plainHeading(t []byte) ([]byte, bool) {
 	// A line of its own: a few words at most, no digits, no '@'.
 	if len(t) == 0 || len(t) > 40 || bytes.IndexByte(t, '@') >= 0 || nextDigit(t, 0) >= 0 {
 		return nil, false
@@ -138,6 +151,11 @@ func isHeadingWord(h []byte) bool {
 	}
 	return false
 }
+
+// plainCreditsLines is how far a credits section opened by a plain
+// heading (a line 謝辞 or Authors of its own) reaches when no explicit
+// heading ends it.
+const plainCreditsLines = 60
 
 // creditsHeading reports whether a heading opens a credits section.
 func creditsHeading(h []byte) bool {
@@ -276,4 +294,27 @@ func roleMailbox(addr string) bool {
 func commentLine(text []byte) bool {
 	t := trimLeftSpace(text)
 	return hasPrefixAny(t, ";", "#", "//", "--", "%")
+}
+
+// documentFile reports whether a file's name says it is documentation
+// markup (a man page, HTML, Markdown, reStructuredText, Texinfo, POD,
+// TeX, AsciiDoc, Info): lines of it that are an address alone are
+// examples and credits, not a list of contacts. Plain .txt is not one:
+// an export is often .txt.
+func documentFile(name string) bool {
+	if i := strings.LastIndex(name, "!/"); i >= 0 {
+		name = name[i+2:]
+	}
+	p := strings.ToLower(path.Base(strings.ReplaceAll(name, "\\", "/")))
+	for _, ext := range []string{".gz", ".bz2", ".xz"} {
+		p = strings.TrimSuffix(p, ext)
+	}
+	ext := path.Ext(p)
+	switch ext {
+	case ".html", ".htm", ".xhtml", ".md", ".markdown", ".rst", ".texi", ".texinfo", ".info", ".pod", ".tex",
+		".adoc", ".asciidoc", ".sgml", ".docbook", ".man", ".mdoc", ".roff":
+		return true
+	}
+	// man pages: name.1 … name.9 with an optional suffix (ls.1, dpkg.8, printf.3posix)
+	return len(ext) >= 2 && ext[1] >= '1' && ext[1] <= '9' && !strings.ContainsAny(ext[2:], "0123456789")
 }

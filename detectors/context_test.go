@@ -100,6 +100,8 @@ func TestAttributionsAreLow(t *testing.T) {
 		{"AUTHORS file", "AUTHORS", each("%s <%s>", jp)},
 		{"README Authors section", "README.md", "# foo\n\nA tool.\n\n## Authors\n\n" + each("- %s (%s)", jp) + "\n## License\n\nMIT\n"},
 		{"謝辞 heading in a Japanese manual", "manual.txt", "第1章 はじめに\n\n謝辞\n" + each("%s　%s", jp)},
+		{"man page credits with sub-headings", "mpg123.1", ".TH MPG123 1\n.SH 作者\n.TP\nリーダー:\n.br\n" +
+			each("%s <%s>\n.br", latin) + ".TP\n以下のコードを利用しています:\n" + each("%s <%s> (修正)\n.br", jp)},
 		{"Copyright lines in a file", "LICENSE.txt", each("Copyright (c) 2010 %s <%s>", latin)},
 	}
 	for _, c := range cases {
@@ -161,6 +163,7 @@ func TestDictionariesAreLow(t *testing.T) {
 // weak signal (a bug-report address, a mailing list, a footer); a list
 // of them — one a line, or a column — is a contact list.
 func TestBareContactsInProseAreWeak(t *testing.T) {
+	jp := func(i int) []any { return []any{credits[i].name, credits[i].mail} }
 	for _, c := range []struct{ name, file, text string }{
 		{"bug report address in a manual", "manual.txt", "バグを見つけたら bug-tool@lists.example-project.org まで報告してください。\n" +
 			"質問は help-tool@lists.example-project.org へどうぞ。\n"},
@@ -170,6 +173,9 @@ func TestBareContactsInProseAreWeak(t *testing.T) {
 		{"HTML footer on a page", "index.html", "<p>誤りを見つけたら <a href=\"mailto:docs@example-project.org\">docs@example-project.org</a> までお知らせください。</p>\n"},
 		{"roff comment header", "ls.1", ".\\\" Copyright (c) 1993 X Y (xy@example.org)\n.\\\" Modified 1993-07-24 by Z <z@example.org>\n" +
 			".\\\"         by W V <wv@example.jp>\n.\\\"     <other@example.jp>\n.TH LS 1\n.SH 名前\nls\n"},
+		{"man page listing addresses alone on lines", "syslogd.8", ".TH SYSLOGD 8\n.SH 協力\nX Y\n.br\n" + each("%[2]s\n.br", jp)},
+		{"HTML page listing addresses", "contributors.html", "<ul>\n" + each("<li>%[2]s</li>", jp) + "</ul>\n"},
+		{"procmail recipe examples in a man page", "procmailex.5", ".TH PROCMAILEX 5\n" + each(":0 c\n! %[2]s", jp)},
 		{"command examples", "howto.txt", "$ ssh admin@server.example.jp で接続し、\n$ git config user.email dev@example-soft.co.jp を設定します。\n"},
 	} {
 		t.Run(c.name, func(t *testing.T) {

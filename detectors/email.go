@@ -98,7 +98,17 @@ func (Email) at(text []byte, at int) (Match, bool) {
 	if k := bytes.LastIndexAny(tok, " \t\n\"'<>(),;="); k >= 0 {
 		tok = tok[k+1:]
 	}
-	if bytes.Contains(tok, []byte("://")) || (len(tok) > 0 && tok[len(tok)-1] == '/') {
+	if bytes.Contains(tok, []byte("://")) || bytes.IndexByte(tok, '/') >= 0 {
+		// URL credentials, or a message ID in a URL's path
+		// (lists.example.org/msgid@host): not a mailbox.
+		return m, false
+	}
+	// … or in a URL's query (…/bugreport.cgi?msg=5;mbox=id@host).
+	wide := before(text, s, 200)
+	if k := bytes.LastIndexAny(wide, " \t\n\"'<>("); k >= 0 {
+		wide = wide[k+1:]
+	}
+	if bytes.IndexByte(wide, '/') >= 0 && bytes.IndexByte(wide, '?') >= 0 {
 		return m, false
 	}
 	// git@github.com:org/repo — an SSH remote, not a mailbox.

@@ -134,10 +134,12 @@ type Analyzer struct {
 	detail       bool                    // the open table has no column that identifies a person
 	creditsFile  bool                    // the file is credits, a change log or package metadata
 	credits      bool                    // inside a credits section
+	creditsLeft  int                     // lines left in a credits section opened by a plain heading (-1: to the next heading)
 	attributed   [attrDictionary + 1]int // matches capped as public attributions, by how
 	vocabSeen    vocabSeen               // words that named the list
 	headFields   []Field                 // the fields of a.heads
 	listed       []listedContact         // contact values alone on their lines, persons if there are minListed of them
+	document     bool                    // the file is documentation markup (a man page, HTML, Markdown, Texinfo): its bare addresses are examples and credits
 	dictSample   int                     // lines of the file's start tried as dictionary entries
 	dictHits     int                     // … that are
 	idKeyed      int                     // persons' records keyed on a patron ID
@@ -254,8 +256,23 @@ func (a *Analyzer) Line(line int, offset int64, text []byte, ms []Located) {
 			a.dictHits++
 		}
 	}
-	if h, ok := heading(text); ok && len(ms) == 0 {
-		a.credits = creditsHeading(h)
+	if a.lines <= vocabLines && hasPrefixAny(text, ".TH ", ".Dd ", ".TH\t", "\\input texinfo", "<!DOCTYPE", "<html", "<HTML") {
+		a.document = true
+	}
+	if h, ok, explicit := headingKind(text); ok && len(ms) == 0 {
+		// Explicit markup opens and ends sections; a plain heading line
+		// only opens a credits section, for plainCreditsLines lines (a
+		// line "リーダー:" inside the credits does not end them).
+		switch credits := creditsHeading(h); {
+		case explicit:
+			a.credits, a.creditsLeft = credits, -1
+		case credits:
+			a.credits, a.creditsLeft = true, plainCreditsLines
+		}
+	} else if a.creditsLeft > 0 {
+		if a.creditsLeft--; a.creditsLeft == 0 {
+			a.credits = false
+		}
 	}
 	if len(ms) > 0 {
 		a.attribute(text, ms)
@@ -346,6 +363,7 @@ func markOrganisational(text []byte, ms []Located) {
 // named for what it holds (tokusoku_200506.csv, 延滞リスト.xlsx).
 func (a *Analyzer) SetName(name string) {
 	a.creditsFile = attributionFile(name)
+	a.document = documentFile(name)
 	if i := strings.LastIndexAny(name, "/\\"); i >= 0 {
 		name = name[i+1:]
 	}
@@ -760,6 +778,9 @@ func (a *Analyzer) row(line int, offset int64, text []byte, ms []Located, cols [
 		if covered(s, e, cat) {
 			continue
 		}
+		if !namePart(sur) || !namePart(giv) {
+			continue // code or junk under 姓/名-like headers
+		}
 		v := string(sur) + " " + string(giv)
 		m := at(s, e)
 		m.Detector, m.Category, m.Value, m.Confidence = nameDetectorID(cat), cat, v, confColumn
@@ -876,6 +897,28 @@ func hasDateCell(text []byte) bool {
 		i = e
 	}
 	return false
+}
+
+// namePart reports whether a cell can be one part of a split name: a
+// short run of kanji or kana, or one capitalised Latin word.
+func namePart(v []byte) bool {
+	n := utf8.RuneCount(v)
+	if n == 0 || n > 10 {
+		return false
+	}
+	latin := v[0] >= 'A' && v[0] <= 'Z'
+	for _, r := range string(v) {
+		switch {
+		case r >= 0x3041 && r <= 0x30FF, r >= 0x4E00 && r <= 0x9FFF, r == '々', r == 'ヶ':
+			if latin {
+				return false
+			}
+		case latin && (r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r == '-' || r == '\''):
+		default:
+			return false
+		}
+	}
+	return true
 }
 
 // contactKinds counts the kinds of contact data in a set of fields: a
@@ -1259,7 +1302,7 @@ func (a *Analyzer) closeRecord() {
 // file order, with the number of all matches.
 func (a *Analyzer) Result() (FileVerdict, []Located, int) {
 	a.endSection()
-	if len(a.listed) >= minListed {
+	if len(a.listed) >= minListed && !a.document {
 		for _, l := range a.listed {
 			a.people.add([]string{l.key}, true)
 			a.fields |= l.fields
