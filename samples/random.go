@@ -80,7 +80,7 @@ type Knobs struct {
 	EOL      string   // lf, crlf
 	Columns  []string // field ids in file order
 	Headers  []string // header words as written (empty when headerless)
-	HdrWidth string   // half, full
+	HdrWidth string   // half, full (ASCII widened), halfkana (katakana narrowed: ﾌﾘｶﾞﾅ)
 	ValWidth string   // half, full: digits, ASCII in values
 	Names    string   // population, ipadic, outside, common, dummy
 	Script   string   // kanji, katakana, halfkana
@@ -89,6 +89,7 @@ type Knobs struct {
 	Dup      bool     // one patron spelled several ways under one ID (or one phone)
 	MaxLoans int      // most rows per person
 	People   int
+	Shared   int // people whose phone (a household's) another person of the file has too
 	Rows     int
 	Hint     string // what names the list when no header does: title, filename, words, none
 	BlockSep string // blank, rule, formfeed (blocks only)
@@ -100,8 +101,8 @@ func (k Knobs) String() string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "kind=%s layout=%s enc=%s eol=%s names=%s script=%s namesep=%s split=%v dup=%v",
 		k.Kind, k.Layout, k.Encoding, k.EOL, k.Names, k.Script, k.NameSep, k.Split, k.Dup)
-	fmt.Fprintf(&b, " hdrwidth=%s valwidth=%s dates=%s people=%d rows=%d maxloans=%d hint=%s",
-		k.HdrWidth, k.ValWidth, k.DateFmt, k.People, k.Rows, k.MaxLoans, k.Hint)
+	fmt.Fprintf(&b, " hdrwidth=%s valwidth=%s dates=%s people=%d shared-phone=%d rows=%d maxloans=%d hint=%s",
+		k.HdrWidth, k.ValWidth, k.DateFmt, k.People, k.Shared, k.Rows, k.MaxLoans, k.Hint)
 	if k.BlockSep != "" {
 		fmt.Fprintf(&b, " blocksep=%s", k.BlockSep)
 	}
@@ -122,7 +123,7 @@ func Random(seed uint64) RandomFile {
 		[]int{18, 12, 10, 10, 12, 6, 6, 6, 5, 5, 6})
 	g.k.Encoding = pickW(r, []string{"utf-8", "utf-8-bom", "cp932", "euc-jp", "utf-16le-bom"}, []int{3, 2, 3, 2, 2})
 	g.k.EOL = pick(r, []string{"lf", "crlf"})
-	g.k.HdrWidth = pickW(r, []string{"half", "full"}, []int{3, 1})
+	g.k.HdrWidth = pickW(r, []string{"half", "full", "halfkana"}, []int{4, 2, 1})
 	g.k.ValWidth = pickW(r, []string{"half", "full"}, []int{4, 1})
 	g.k.DateFmt = pickW(r, []string{"slash", "iso", "kanji", "wareki"}, []int{4, 3, 2, 1})
 	g.listDay = randDate(r, date(2005, 1, 1), date(2024, 12, 31))
@@ -215,10 +216,12 @@ var headerSyn = map[string][]string{
 	"pickup":     {"取置期限"},
 	"holdno":     {"予約番号"},
 	"branch":     {"受取館"},
+	"lendbranch": {"貸出館", "貸出場所"},
 	"returned":   {"返却日", "返却年月日"},
 	"birth":      {"生年月日", "誕生日"},
 	"registered": {"登録日", "登録年月日"},
 	"gender":     {"性別"},
+	"mynumber":   {"個人番号", "マイナンバー"},
 	"ext":        {"内線"},
 	"updated":    {"更新日"},
 	"dept":       {"所属", "部署"},
@@ -446,6 +449,16 @@ func (g *rgen) people(n int) []*person {
 		out = ps[:1]
 	}
 	r.Shuffle(len(out), func(i, j int) { out[i], out[j] = out[j], out[i] })
+	phones := map[string]int{}
+	for _, p := range out {
+		phones[p.phone]++
+	}
+	g.k.Shared = 0
+	for _, p := range out {
+		if phones[p.phone] > 1 {
+			g.k.Shared++
+		}
+	}
 	return out
 }
 
@@ -520,8 +533,11 @@ func (g *rgen) date(t time.Time) string {
 
 func (g *rgen) header(field string) string {
 	h := pick(g.r, headerSyn[field])
-	if g.k.HdrWidth == "full" {
+	switch g.k.HdrWidth {
+	case "full":
 		h = width.Widen.String(h)
+	case "halfkana":
+		h = halfKana(h)
 	}
 	return h
 }
@@ -599,7 +615,7 @@ func nonNil(h []string) [][]string {
 	return [][]string{h}
 }
 
-// blockSep returns the text between two blocks.
+// blockSep returns the text between two blocks (one choice per file).
 func (g *rgen) blockSep() string {
 	switch g.k.BlockSep {
 	case "rule":

@@ -41,7 +41,11 @@ func (g *rgen) cell(field string, p *person, l rloan, sep string) string {
 	case "phone":
 		return g.val(p.phone)
 	case "address":
-		return g.val(p.address())
+		a := p.address()
+		if g.k.Layout == "csv-quoted" {
+			a = strings.ReplaceAll(a, " ", ", ") // a comma inside the quotes
+		}
+		return g.val(a)
 	case "postal":
 		return g.val(p.postal)
 	case "email":
@@ -60,7 +64,7 @@ func (g *rgen) cell(field string, p *person, l rloan, sep string) string {
 		return g.date(l.pickup)
 	case "holdno":
 		return g.val(l.holdNo)
-	case "branch":
+	case "branch", "lendbranch":
 		return l.branch
 	case "returned":
 		return g.date(l.returned)
@@ -68,6 +72,8 @@ func (g *rgen) cell(field string, p *person, l rloan, sep string) string {
 		return g.date(p.birth)
 	case "registered":
 		return g.date(l.lent)
+	case "mynumber":
+		return g.val(p.myNumber)
 	case "gender":
 		if p.male {
 			return "男"
@@ -168,7 +174,7 @@ func (g *rgen) loans() (string, Truth) {
 			add(40, "kana")
 		}
 		cols = append(cols, "title", "lent", "returned")
-		add(40, "branch")
+		add(40, "lendbranch") // 貸出館: 受取館 is where a hold is collected
 	}
 	if k.Layout != "blocks" && chance(r, 70) {
 		cols = g.shuffleCols(cols)
@@ -350,7 +356,7 @@ func (g *rgen) registry() (string, Truth) {
 	for _, f := range []struct {
 		f   string
 		pct int
-	}{{"gender", 30}, {"postal", 50}, {"address", 80}, {"phone", 80}, {"email", 30}, {"registered", 50}} {
+	}{{"gender", 30}, {"postal", 50}, {"address", 80}, {"phone", 80}, {"email", 30}, {"registered", 50}, {"mynumber", 15}} {
 		if chance(r, f.pct) {
 			cols = append(cols, f.f)
 		}
@@ -447,22 +453,36 @@ func (g *rgen) contacts() (string, Truth) {
 			k.Columns = append(k.Columns, "email")
 		}
 		hon := pick(r, []string{"\u3000様", " 様", "様"})
+		labelled := chance(r, 40)
+		if labelled {
+			k.Hint = "labels"
+		}
 		sep := g.blockSep()
 		var b strings.Builder
 		for i, p := range people {
 			if i > 0 {
 				b.WriteString(sep)
 			}
-			b.WriteString("〒" + g.val(p.postal) + "\n" + g.val(p.address()) + "\n")
-			b.WriteString(g.fullName(p, g.sep(k.NameSep)) + hon + "\n")
-			if hasPhone {
-				b.WriteString("TEL " + g.val(p.phone) + "\n")
+			if labelled {
+				b.WriteString(pick(r, headerSyn["name"]) + "：" + g.fullName(p, g.sep(k.NameSep)) + "\n")
+				b.WriteString("住所：〒" + g.val(p.postal) + " " + g.val(p.address()) + "\n")
+				if hasPhone {
+					b.WriteString(pick(r, []string{"電話", "TEL", "電話番号"}) + "：" + g.val(p.phone) + "\n")
+				}
+			} else {
+				b.WriteString("〒" + g.val(p.postal) + "\n" + g.val(p.address()) + "\n")
+				b.WriteString(g.fullName(p, g.sep(k.NameSep)) + hon + "\n")
+				if hasPhone {
+					b.WriteString("TEL " + g.val(p.phone) + "\n")
+				}
 			}
 			if slices.Contains(cols, "email") && p.email != "" {
 				b.WriteString(p.email + "\n")
 			}
 			if n == 1 {
-				b.WriteString("\nいつも" + libraryName + "をご利用いただきありがとうございます。\n" +
+				// A letter: its own date in 和暦 is not anyone's birth date.
+				b.WriteString("\n" + padLeft(warekiLong(g.listDay), 50) + "\n" +
+					"いつも" + libraryName + "をご利用いただきありがとうございます。\n" +
 					"ご登録の連絡先を確認させていただきました。\n")
 			}
 		}

@@ -2,6 +2,7 @@ package samples
 
 import (
 	"context"
+	"encoding/csv"
 	"encoding/json"
 	"flag"
 	"fmt"
@@ -20,6 +21,7 @@ import (
 	"golang.org/x/text/encoding"
 	"golang.org/x/text/encoding/japanese"
 	"golang.org/x/text/encoding/unicode"
+	"golang.org/x/text/width"
 )
 
 // Replaying: go test ./samples -run TestRandomLayouts -seed N (or
@@ -181,7 +183,7 @@ func TestRandomTruthIsConsistent(t *testing.T) {
 		"blocksep": {"blank", "rule", "formfeed"},
 		"dates":    {"slash", "iso", "kanji", "wareki"},
 		"valwidth": {"half", "full"},
-		"hdrwidth": {"half", "full"},
+		"hdrwidth": {"half", "full", "halfkana"},
 	}
 	for k, vs := range want {
 		for _, v := range vs {
@@ -364,5 +366,53 @@ func TestRandomDump(t *testing.T) {
 		if err := os.WriteFile(filepath.Join(d, "truth.txt"), []byte(info), 0o644); err != nil {
 			t.Fatal(err)
 		}
+	}
+}
+
+// TestRandomPersonsMatchPatronIDs reads the generated delimited tables
+// back and counts the distinct patron IDs: it must equal the truth's
+// persons, however the names are spelled.
+func TestRandomPersonsMatchPatronIDs(t *testing.T) {
+	checked := 0
+	for s := uint64(1); s <= 600; s++ {
+		f := Random(s)
+		k := f.Knobs
+		col := slices.Index(k.Columns, "id")
+		if col < 0 || f.Truth.Classification == "none" {
+			continue
+		}
+		var comma rune
+		switch k.Layout {
+		case "csv", "csv-quoted", "csv-noheader":
+			comma = ','
+		case "tsv":
+			comma = '\t'
+		default:
+			continue
+		}
+		text := decodeRandom(t, f)
+		cr := csv.NewReader(strings.NewReader(text))
+		cr.Comma, cr.FieldsPerRecord, cr.LazyQuotes = comma, -1, true
+		recs, err := cr.ReadAll()
+		if err != nil {
+			t.Fatalf("seed %d: %v", s, err)
+		}
+		ids := map[string]bool{}
+		for _, rec := range recs {
+			if len(rec) != len(k.Columns) {
+				continue // a title line
+			}
+			ids[width.Fold.String(rec[col])] = true
+		}
+		if len(k.Headers) > 0 {
+			delete(ids, width.Fold.String(k.Headers[col]))
+		}
+		if len(ids) != f.Truth.Persons {
+			t.Errorf("seed %d: %d patron IDs, truth says %d persons (%s)", s, len(ids), f.Truth.Persons, k)
+		}
+		checked++
+	}
+	if checked < 50 {
+		t.Fatalf("only %d files checked", checked)
 	}
 }
