@@ -428,9 +428,12 @@ func (g *rgen) people(n int) []*person {
 			}
 		}
 	case "common":
+		// Random people, not the first ones: population puts a household's
+		// members side by side.
+		idx := r.Perm(len(ps))
 		for i, c := range commonReal {
 			if i < len(ps) && chance(r, 70) {
-				ps[i].sei, ps[i].mei = c[0], c[1]
+				ps[idx[i]].sei, ps[idx[i]].mei = c[0], c[1]
 			}
 		}
 	}
