@@ -95,6 +95,8 @@ type Knobs struct {
 	BlockSep string // blank, rule, formfeed (blocks only)
 	DateFmt  string // slash, iso, kanji, wareki
 	FileName string
+	Preamble string // "": none; "ascii-NNk": NN KiB of ASCII log lines before the rows (encoding by region)
+	LibPhone bool   // the library's own number appears (footer, title line): organisational, no person
 }
 
 func (k Knobs) String() string {
@@ -105,6 +107,12 @@ func (k Knobs) String() string {
 		k.HdrWidth, k.ValWidth, k.DateFmt, k.People, k.Shared, k.Rows, k.MaxLoans, k.Hint)
 	if k.BlockSep != "" {
 		fmt.Fprintf(&b, " blocksep=%s", k.BlockSep)
+	}
+	if k.Preamble != "" {
+		fmt.Fprintf(&b, " preamble=%s", k.Preamble)
+	}
+	if k.LibPhone {
+		b.WriteString(" libphone")
 	}
 	fmt.Fprintf(&b, " file=%s cols=[%s]", k.FileName, strings.Join(k.Columns, ","))
 	if len(k.Headers) > 0 {
@@ -146,6 +154,9 @@ func Random(seed uint64) RandomFile {
 		text, t = g.wordList()
 	case "dummy":
 		text, t = g.dummy()
+	}
+	if (g.k.Encoding == "cp932" || g.k.Encoding == "euc-jp") && chance(r, 8) {
+		text = g.asciiPreamble() + text
 	}
 	if g.k.EOL == "crlf" {
 		text = strings.ReplaceAll(text, "\n", "\r\n")
@@ -630,3 +641,21 @@ func (g *rgen) blockSep() string {
 }
 
 func patternsDummyNames() []string { return patterns.DummyNames() }
+
+// asciiPreamble is a batch job's ASCII log, a little over 64 KiB, that
+// an export writes before its rows: the bytes after it are CP932 or
+// EUC-JP, so an encoding guessed from the first 64 KiB is wrong.
+func (g *rgen) asciiPreamble() string {
+	r := g.r
+	var b strings.Builder
+	size := 66000 + r.IntN(8000)
+	t := g.listDay.Add(2 * time.Hour)
+	for i := 0; b.Len() < size; i++ {
+		t = t.Add(time.Duration(1+r.IntN(900)) * time.Millisecond)
+		fmt.Fprintf(&b, "%s INFO  [export-%d] step %d: read %d records, %d skipped, checksum %08x\n",
+			t.Format("2006-01-02 15:04:05.000"), 1+r.IntN(4), i, r.IntN(5000), r.IntN(3), r.Uint32())
+	}
+	b.WriteString(t.Format("2006-01-02 15:04:05.000") + " INFO  [export-1] writing list\n")
+	g.k.Preamble = fmt.Sprintf("ascii-%dk", b.Len()/1024)
+	return b.String()
+}

@@ -260,11 +260,14 @@ func rows2map[T any](rows []T, f func(T) (*person, rloan)) map[*person][]rloan {
 // the library and the day.
 func (g *rgen) titleLine() string {
 	t := pick(g.r, listTitles[g.k.Kind])
-	switch g.r.IntN(3) {
+	switch g.r.IntN(4) {
 	case 0:
 		return t + "\n"
 	case 1:
 		return fmt.Sprintf("%s%s  %s  基準日 %s\n\n", strings.Repeat(" ", 20), t, libraryName, ymd(g.listDay))
+	case 2:
+		g.k.LibPhone = true
+		return fmt.Sprintf("%s  %s（TEL %s）  %s\n\n", t, libraryName, libraryPhone, ymd(g.listDay))
 	}
 	return fmt.Sprintf("*** %s (%s) ***\n", t, ymd(g.listDay))
 }
@@ -301,6 +304,8 @@ func (g *rgen) loanBlocks(people []*person, loans map[*person][]rloan) string {
 		dateLabel = "取置期限"
 	}
 	hon := pick(r, []string{"\u3000様", " 様", "様", " 殿"})
+	libTel := chance(r, 50)
+	k.LibPhone = libTel
 	sep := g.blockSep()
 	var b strings.Builder
 	for i, p := range people {
@@ -328,6 +333,9 @@ func (g *rgen) loanBlocks(people []*person, loans map[*person][]rloan) string {
 			b.WriteString("  " + padRight(l.title, 30) + g.date(d) + "\n")
 		}
 		b.WriteString("\n" + strings.Repeat(" ", 30) + libraryName + "\n")
+		if libTel {
+			b.WriteString(strings.Repeat(" ", 30) + "TEL " + g.val(libraryPhone) + "（貸出係）\n")
+		}
 	}
 	k.Rows = len(people)
 	g.chooseFileName(false)

@@ -124,6 +124,16 @@ func TestRandomTruthIsConsistent(t *testing.T) {
 		f := Random(s)
 		k := f.Knobs
 		text := decodeRandom(t, f)
+		if k.Preamble != "" {
+			i := strings.Index(text, "writing list")
+			if i < 60000 {
+				t.Errorf("seed %d: preamble of %s ends at %d", s, k.Preamble, i)
+			}
+			if _, rest, ok := strings.Cut(text[i:], "\n"); ok {
+				text = rest
+			}
+			note("preamble", "yes")
+		}
 		lines := strings.Count(text, "\n")
 		if lines < 2 {
 			t.Errorf("seed %d: %d lines (%s)", s, lines, k)
@@ -171,6 +181,7 @@ func TestRandomTruthIsConsistent(t *testing.T) {
 		note("dates", k.DateFmt)
 		note("valwidth", k.ValWidth)
 		note("hdrwidth", k.HdrWidth)
+		note("libphone", fmt.Sprint(k.LibPhone))
 	}
 	want := map[string][]string{
 		"kind":     {"overdue", "hold", "history", "registry", "contact", "single", "staff", "catalogue", "libphones", "wordlist", "dummy"},
@@ -184,6 +195,8 @@ func TestRandomTruthIsConsistent(t *testing.T) {
 		"dates":    {"slash", "iso", "kanji", "wareki"},
 		"valwidth": {"half", "full"},
 		"hdrwidth": {"half", "full", "halfkana"},
+		"preamble": {"yes"},
+		"libphone": {"true"},
 	}
 	for k, vs := range want {
 		for _, v := range vs {
