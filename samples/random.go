@@ -210,6 +210,7 @@ func chance(r *rand.Rand, pct int) bool { return r.IntN(100) < pct }
 var headerSyn = map[string][]string{
 	"id":         {"利用者番号", "利用者ID", "カード番号", "利用者No"},
 	"name":       {"氏名", "名前", "利用者名", "お名前", "NAME"},
+	"staffname":  {"氏名", "名前", "職員名", "担当者", "NAME"}, // 利用者名 would make them patrons
 	"sei":        {"姓", "氏"},
 	"mei":        {"名"},
 	"kana":       {"フリガナ", "カナ氏名", "ヨミ", "ふりがな"},

@@ -557,6 +557,9 @@ func (g *rgen) staff() (string, Truth) {
 		rows = append(rows, line)
 	}
 	k.Headers = g.headersFor(cols)
+	if i := slices.Index(cols, "name"); i >= 0 {
+		k.Headers[i] = g.header("staffname")
+	}
 	g.chooseFileName(false)
 	return g.table(k.Headers, rows), negative()
 }
