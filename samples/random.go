@@ -398,9 +398,9 @@ var outsideComposedOnce = sync.OnceValue(func() []nameEntry {
 	return out
 })
 
-// OutsideSurnames returns the composed surnames of Knobs.Names "outside"
+// outsideSurnames returns the composed surnames of Knobs.Names "outside"
 // (for tests: none is in any name table).
-func OutsideSurnames() []string {
+func outsideSurnames() []string {
 	var out []string
 	for _, e := range outsideComposedOnce() {
 		out = append(out, e.kanji)
@@ -640,8 +640,6 @@ func (g *rgen) blockSep() string {
 	}
 	return "\n\n"
 }
-
-func patternsDummyNames() []string { return patterns.DummyNames() }
 
 // asciiPreamble is a batch job's ASCII log, a little over 64 KiB, that
 // an export writes before its rows: the bytes after it are CP932 or

@@ -6,6 +6,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/rouei/rouei/patterns"
 )
 
 // rloan is one row's loan, hold or return.
@@ -91,8 +93,7 @@ func (g *rgen) nameFields() []string {
 	return []string{"name"}
 }
 
-// shuffleCols puts the columns in a random order (the name stays before
-// its kana when both are there, as every export writes them).
+// shuffleCols puts the columns in a random order.
 func (g *rgen) shuffleCols(cols []string) []string {
 	out := slices.Clone(cols)
 	g.r.Shuffle(len(out), func(i, j int) { out[i], out[j] = out[j], out[i] })
@@ -215,7 +216,11 @@ func (g *rgen) loans() (string, Truth) {
 	t := Truth{Classification: class, MinSeverity: "critical", MaxSeverity: "critical", Persons: len(people)}
 
 	if k.Layout == "blocks" {
-		return g.loanBlocks(people, rows2map(rows, func(rw row) (*person, rloan) { return rw.p, rw.l })), t
+		loans := map[*person][]rloan{}
+		for _, rw := range rows {
+			loans[rw.p] = append(loans[rw.p], rw.l)
+		}
+		return g.loanBlocks(people, loans), t
 	}
 	var cells [][]string
 	for _, rw := range rows {
@@ -244,16 +249,6 @@ func (g *rgen) loans() (string, Truth) {
 		k.Hint += "+shuffled"
 	}
 	return b.String(), t
-}
-
-// rows2map groups the loans by person, in people order.
-func rows2map[T any](rows []T, f func(T) (*person, rloan)) map[*person][]rloan {
-	m := map[*person][]rloan{}
-	for _, rw := range rows {
-		p, l := f(rw)
-		m[p] = append(m[p], l)
-	}
-	return m
 }
 
 // titleLine is the title of a headerless print file: the list's name,
@@ -738,7 +733,7 @@ func (g *rgen) dummy() (string, Truth) {
 	g.negativeLayout()
 	k.Names, k.Script = "dummy", "kanji"
 	var names []string
-	for _, n := range DummyNamesForRandom() {
+	for _, n := range dummyFullNames() {
 		names = append(names, n)
 	}
 	r.Shuffle(len(names), func(i, j int) { names[i], names[j] = names[j], names[i] })
@@ -787,11 +782,11 @@ func (g *rgen) dummy() (string, Truth) {
 		Persons: len(names), Dummy: true}
 }
 
-// DummyNamesForRandom returns the full names (surname, space, given name)
-// of the dummy-name list that the dummy kind uses.
-func DummyNamesForRandom() []string {
+// dummyFullNames returns the full names (surname, space, given name) of
+// patterns/dummy_names.txt that the dummy kind uses.
+func dummyFullNames() []string {
 	var out []string
-	for _, n := range patternsDummyNames() {
+	for _, n := range patterns.DummyNames() {
 		// Kanji names only: ヤマダ タロウ beside 山田 太郎 would make the
 		// number of dummy people a matter of opinion.
 		if strings.Count(n, " ") == 1 && encodable(n) && allHan(strings.ReplaceAll(n, " ", "")) {

@@ -223,7 +223,7 @@ func TestOutsideNamesAreOutside(t *testing.T) {
 			own[e.kanji] = true
 		}
 	}
-	out := OutsideSurnames()
+	out := outsideSurnames()
 	if len(out) < 100 {
 		t.Fatalf("%d outside surnames", len(out))
 	}
