@@ -292,6 +292,12 @@ func TestRandomLayouts(t *testing.T) {
 	for _, e := range r.Errors {
 		t.Errorf("scan error on %s: %s", filepath.Base(filepath.Dir(e.Path)), e.Error)
 	}
+	for _, sk := range r.Skipped {
+		t.Errorf("%s was skipped (%s): a skipped file is not judged", filepath.Base(filepath.Dir(sk.Path)), sk.Reason)
+	}
+	if r.Stats.Files != len(files) {
+		t.Errorf("%d files scanned of %d", r.Stats.Files, len(files))
+	}
 	var out *json.Encoder
 	if p := os.Getenv("ROUEI_RANDGEN_OUT"); p != "" {
 		w, err := os.Create(p)
