@@ -45,11 +45,13 @@ import (
 // reading records (overdue, hold, loan lists) and registries are
 // critical; a contact list of five or more people is high, one person's
 // contact data medium (the generator never makes contact lists of 2–4);
-// files that hold no list of people (a staff list with extensions, a
-// catalogue with authors, the library's own numbers, a dictionary) are
-// classification none at low or below with persons 0, as in the fixed
-// corpus; recognisable dummy data is info, dummy, persons = the dummy
-// people. Common real names (鈴木 一郎, 佐藤 花子, 田中 太郎) with
+// the look-alikes (a staff list with extensions, a catalogue with
+// authors, the library's own numbers, a dictionary) are classification
+// none at low or below; a staff list's persons are its staff (names alone
+// are low, but the file holds those individuals' names), the others'
+// persons 0 (attributions and organisational data, as the fixed corpus's
+// release notes and department list); recognisable dummy data is info,
+// dummy, persons = the dummy people. Common real names (鈴木 一郎, 佐藤 花子, 田中 太郎) with
 // real-looking phone numbers are not dummy data.
 
 // RandomFile is one generated file and its truth.
