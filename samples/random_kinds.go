@@ -93,11 +93,20 @@ func (g *rgen) nameFields() []string {
 	return []string{"name"}
 }
 
-// shuffleCols puts the columns in a random order.
+// shuffleCols puts the columns in a random order; 姓 and 名 (and セイ
+// and メイ) stay side by side in that order, as every export writes them.
 func (g *rgen) shuffleCols(cols []string) []string {
-	out := slices.Clone(cols)
-	g.r.Shuffle(len(out), func(i, j int) { out[i], out[j] = out[j], out[i] })
-	return out
+	var units [][]string
+	for i := 0; i < len(cols); i++ {
+		if i+1 < len(cols) && (cols[i] == "sei" && cols[i+1] == "mei" || cols[i] == "seikana" && cols[i+1] == "meikana") {
+			units = append(units, cols[i:i+2])
+			i++
+			continue
+		}
+		units = append(units, cols[i:i+1])
+	}
+	g.r.Shuffle(len(units), func(i, j int) { units[i], units[j] = units[j], units[i] })
+	return slices.Concat(units...)
 }
 
 func (g *rgen) headersFor(cols []string) []string {

@@ -155,6 +155,9 @@ func TestRandomTruthIsConsistent(t *testing.T) {
 		if k.Rows < k.People && k.Kind != "catalogue" && k.Kind != "libphones" && k.Kind != "wordlist" {
 			t.Errorf("seed %d: %d rows for %d people", s, k.Rows, k.People)
 		}
+		if i := slices.Index(k.Columns, "sei"); i >= 0 && (i+1 >= len(k.Columns) || k.Columns[i+1] != "mei") {
+			t.Errorf("seed %d: 姓 and 名 apart: %v", s, k.Columns)
+		}
 		if k.Dup && k.MaxLoans < 2 {
 			t.Errorf("seed %d: dup without several rows", s)
 		}
