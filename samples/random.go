@@ -96,6 +96,8 @@ type Knobs struct {
 	Hint     string // what names the list when no header does: title, filename, words, none
 	BlockSep string // blank, rule, formfeed (blocks only)
 	DateFmt  string // slash, iso, kanji, wareki
+	Phones   string // hyphen (0564-23-4567), paren (0564(23)4567, (0564)23-4567), bare (0564234567)
+	Address  string // hyphen (みどり町2-14-3), chome (みどり町2丁目14番3号)
 	FileName string
 	Preamble string // "": none; "ascii-NNk": NN KiB of ASCII log lines before the rows (encoding by region)
 	LibPhone bool   // the library's own number appears (footer, title line): organisational, no person
@@ -105,6 +107,7 @@ func (k Knobs) String() string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "kind=%s layout=%s enc=%s eol=%s names=%s script=%s namesep=%s split=%v dup=%v",
 		k.Kind, k.Layout, k.Encoding, k.EOL, k.Names, k.Script, k.NameSep, k.Split, k.Dup)
+	fmt.Fprintf(&b, " phones=%s address=%s", k.Phones, k.Address)
 	fmt.Fprintf(&b, " hdrwidth=%s valwidth=%s dates=%s people=%d shared-phone=%d rows=%d maxloans=%d hint=%s",
 		k.HdrWidth, k.ValWidth, k.DateFmt, k.People, k.Shared, k.Rows, k.MaxLoans, k.Hint)
 	if k.BlockSep != "" {
@@ -128,6 +131,12 @@ func (k Knobs) String() string {
 func Random(seed uint64) RandomFile {
 	r := rand.New(rand.NewPCG(seed, 0x72616e64)) // "rand"
 	g := &rgen{r: r, k: Knobs{}}
+	// How phone numbers and addresses are written comes from a stream of
+	// its own, so that adding such knobs leaves every other choice of a
+	// seed as it was.
+	vr := rand.New(rand.NewPCG(seed, 0x76616c73)) // "vals"
+	g.k.Phones = pickW(vr, []string{"hyphen", "paren", "bare"}, []int{14, 3, 3})
+	g.k.Address = pickW(vr, []string{"hyphen", "chome"}, []int{7, 3})
 	g.k.Kind = pickW(r, []string{"overdue", "hold", "history", "registry", "contact", "single",
 		"staff", "catalogue", "libphones", "wordlist", "dummy"},
 		[]int{18, 12, 10, 10, 12, 6, 6, 6, 5, 5, 6})
@@ -659,4 +668,33 @@ func (g *rgen) asciiPreamble() string {
 	b.WriteString(t.Format("2006-01-02 15:04:05.000") + " INFO  [export-1] writing list\n")
 	g.k.Preamble = fmt.Sprintf("ascii-%dk", b.Len()/1024)
 	return b.String()
+}
+
+// phone writes p's number in the Phones style.
+func (g *rgen) phone(p *person) string {
+	parts := strings.Split(p.phone, "-")
+	switch {
+	case g.k.Phones == "bare":
+		return strings.Join(parts, "")
+	case g.k.Phones == "paren" && len(parts) == 3:
+		if strings.HasPrefix(p.phone, "0") && len(parts[0]) > 3 {
+			return parts[0] + "(" + parts[1] + ")" + parts[2] // 0564(23)4567
+		}
+		return "(" + parts[0] + ")" + parts[1] + "-" + parts[2] // (090)1234-5678
+	}
+	return p.phone
+}
+
+// address writes p's address in the Address style: 2-14-3 or 2丁目14番3号
+// (番地 addresses stay as they are).
+func (g *rgen) address(p *person) string {
+	a := p.address()
+	if g.k.Address != "chome" {
+		return a
+	}
+	n := strings.Split(p.block, "-")
+	if len(n) != 3 {
+		return a
+	}
+	return strings.Replace(a, p.block, n[0]+"丁目"+n[1]+"番"+n[2]+"号", 1)
 }

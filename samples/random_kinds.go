@@ -41,9 +41,9 @@ func (g *rgen) cell(field string, p *person, l rloan, sep string) string {
 	case "meikana":
 		return p.mei.kana
 	case "phone":
-		return g.val(p.phone)
+		return g.val(g.phone(p))
 	case "address":
-		a := p.address()
+		a := g.address(p)
 		if g.k.Layout == "csv-quoted" {
 			a = strings.ReplaceAll(a, " ", ", ") // a comma inside the quotes
 		}
@@ -318,14 +318,14 @@ func (g *rgen) loanBlocks(people []*person, loans map[*person][]rloan) string {
 		}
 		if withAddr {
 			b.WriteString("〒" + g.val(p.postal) + "\n")
-			b.WriteString(g.val(p.address()) + "\n")
+			b.WriteString(g.val(g.address(p)) + "\n")
 		}
 		b.WriteString(g.fullName(p, g.sep(k.NameSep)) + hon + "\n")
 		if withID {
 			b.WriteString(padLeft(pick(r, headerSyn["id"])+"："+g.val(p.patronID), 60) + "\n")
 		}
 		if withTel {
-			b.WriteString("TEL " + g.val(p.phone) + "\n")
+			b.WriteString("TEL " + g.val(g.phone(p)) + "\n")
 		}
 		b.WriteString("\n" + strings.Repeat(" ", 16) + heading + "\n\n" + body + "\n\n")
 		b.WriteString("  " + padRight("書名", 30) + dateLabel + "\n")
@@ -477,15 +477,15 @@ func (g *rgen) contacts() (string, Truth) {
 			}
 			if labelled {
 				b.WriteString(pick(r, headerSyn["name"]) + "：" + g.fullName(p, g.sep(k.NameSep)) + "\n")
-				b.WriteString("住所：〒" + g.val(p.postal) + " " + g.val(p.address()) + "\n")
+				b.WriteString("住所：〒" + g.val(p.postal) + " " + g.val(g.address(p)) + "\n")
 				if hasPhone {
-					b.WriteString(pick(r, []string{"電話", "TEL", "電話番号"}) + "：" + g.val(p.phone) + "\n")
+					b.WriteString(pick(r, []string{"電話", "TEL", "電話番号"}) + "：" + g.val(g.phone(p)) + "\n")
 				}
 			} else {
-				b.WriteString("〒" + g.val(p.postal) + "\n" + g.val(p.address()) + "\n")
+				b.WriteString("〒" + g.val(p.postal) + "\n" + g.val(g.address(p)) + "\n")
 				b.WriteString(g.fullName(p, g.sep(k.NameSep)) + hon + "\n")
 				if hasPhone {
-					b.WriteString("TEL " + g.val(p.phone) + "\n")
+					b.WriteString("TEL " + g.val(g.phone(p)) + "\n")
 				}
 			}
 			if slices.Contains(cols, "email") && p.email != "" {

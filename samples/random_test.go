@@ -186,6 +186,8 @@ func TestRandomTruthIsConsistent(t *testing.T) {
 		note("valwidth", k.ValWidth)
 		note("hdrwidth", k.HdrWidth)
 		note("libphone", fmt.Sprint(k.LibPhone))
+		note("phones", k.Phones)
+		note("address", k.Address)
 	}
 	want := map[string][]string{
 		"kind":     {"overdue", "hold", "history", "registry", "contact", "single", "staff", "catalogue", "libphones", "wordlist", "dummy"},
@@ -200,6 +202,8 @@ func TestRandomTruthIsConsistent(t *testing.T) {
 		"valwidth": {"half", "full"},
 		"hdrwidth": {"half", "full", "halfkana"},
 		"preamble": {"yes"},
+		"phones":   {"hyphen", "paren", "bare"},
+		"address":  {"hyphen", "chome"},
 		"libphone": {"true"},
 	}
 	for k, vs := range want {
