@@ -576,11 +576,11 @@ func (a *Analyzer) headerlessRow(line int, offset int64, text []byte, ms []Locat
 			if bytes.Count(trimASCIISpace(text), []byte("  ")) < 2 {
 				continue
 			}
-		} else if bytes.Count(text, []byte{d}) < 2 {
+		} else if bytes.IndexByte(text, d) < 0 {
 			continue
 		}
 		a.cells = splitCells(a.cells[:0], text, d)
-		if len(a.cells) < 3 {
+		if len(a.cells) < 2 || (d == ' ' && len(a.cells) < 3) {
 			continue
 		}
 		a.row(line, offset, text, ms, nil)
@@ -805,6 +805,14 @@ func (a *Analyzer) row(line int, offset int64, text []byte, ms []Located, cols [
 		// even with a contact value alone (a column of addresses); a
 		// headerless line must tie it to a name or an ID to be one.
 		r.fromRow = cols != nil
+		if cols == nil {
+			content := len(trimASCIISpace(text))
+			for _, m := range ms {
+				if contactCategory(m.Category) && (m.End-m.Start)*10 >= content*6 {
+					r.listed = true
+				}
+			}
+		}
 		a.closeRecord()
 	}
 }
