@@ -130,8 +130,14 @@ func scanTree(ctx context.Context, it scanners.Item, opt *Options, ws *workspace
 	var rerr error
 	if enc == textdec.Binary {
 		rerr = f.scanBinary(br)
-	} else {
+	} else if text {
 		rerr = f.scanText(textdec.NewReader(br, enc))
+	} else {
+		// Re-detected where the bytes stop fitting: the encoding reported
+		// is the one most of the non-ASCII text was decoded in.
+		sr := textdec.NewSwitchReader(br, enc)
+		rerr = f.scanText(sr)
+		enc = sr.Encoding()
 	}
 	res.bytes = cr.n
 	if rerr != nil {
