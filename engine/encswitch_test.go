@@ -96,8 +96,8 @@ func eucjp(t *testing.T, s string) []byte {
 // legacy encoding after that is decoded in the encoding of its rows.
 func TestEncodingSwitchAfterTheHead(t *testing.T) {
 	lists := []struct{ rel, class string }{
-		{"data/old/tokusoku_200506.csv", "overdue_list"},    // CP932 overdue list, 40 people
-		{"data/holds/yoyaku_list.csv", "hold_list"},         // UTF-8 hold list
+		{"data/old/tokusoku_200506.csv", "overdue_list"},         // CP932 overdue list, 40 people
+		{"data/holds/yoyaku_list.csv", "hold_list"},              // UTF-8 hold list
 		{"data/registry/riyosha_touroku.tsv", "patron_registry"}, // UTF-8 registry
 	}
 	for _, l := range lists {
