@@ -228,7 +228,7 @@ func (m *message) text(charset, cte string, body io.Reader) error {
 	if m.body.Len() > 0 && !bytes.HasSuffix(m.body.Bytes(), []byte("\n\n")) {
 		m.body.WriteString("\n")
 	}
-	m.body.Write(decodeCharset(charset, raw))
+	m.body.Write(bytes.ReplaceAll(decodeCharset(charset, raw), []byte("\r\n"), []byte("\n")))
 	if err != nil && !errors.Is(err, scanners.ErrLimit) {
 		err = fmt.Errorf("%w: body: %v", errCorrupt, err)
 	}
