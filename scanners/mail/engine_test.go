@@ -95,7 +95,7 @@ func decode(t *testing.T, b []byte, enc string) string {
 }
 
 func TestMailCarriesTheListsVerdict(t *testing.T) {
-	overdue := sample(t, "data/old/tokusoku_200506.csv")     // CP932, 40 people
+	overdue := sample(t, "data/old/tokusoku_200506.csv")       // CP932, 40 people
 	registry := sample(t, "data/registry/riyosha_touroku.tsv") // UTF-8 TSV, 14 people
 	contacts := sample(t, "data/contacts/renrakusaki.csv")     // UTF-16LE, 25 people
 	holds := sample(t, "data/holds/yoyaku_list.csv")           // UTF-8, 16 people
@@ -186,4 +186,3 @@ func TestCleanMailPasses(t *testing.T) {
 		}
 	}
 }
-
