@@ -350,6 +350,13 @@ func TestMsg(t *testing.T) {
 	if b := find(gs, "転送.msg!/body").data; !strings.Contains(b, "内側の本文 佐藤 花子") {
 		t.Errorf("inner body: %q", b)
 	}
+	// A body only in compressed RTF is reported, not passed silently.
+	rtf := buildCFB(t, cfbStream("__properties_version1.0", make([]byte, 32)), cfbStream(substg+tagSubject+"001F", u16("x")),
+		cfbStream(substg+tagRTFCompressed+"0102", []byte("LZFu compressed rtf stand-in")))
+	gs, err = walkBytes(t, msgOpener{}, rtf, scanners.Limits{})
+	if r := find(gs, "body.rtf"); err != nil || r == nil || r.err == nil {
+		t.Errorf("RTF-only body not reported: %v %v", names(gs), err)
+	}
 	// Corrupt: cut in half.
 	gs, err = walkBytes(t, msgOpener{}, data[:len(data)/2], scanners.Limits{})
 	bad := err != nil

@@ -44,6 +44,7 @@ const (
 	tagDisplayTo       = "0E04"
 	tagBody            = "1000"
 	tagBodyHTML        = "1013"
+	tagRTFCompressed   = "1009"
 	tagDisplayName     = "3001"
 	tagEmailAddress    = "3003"
 	tagSMTPAddress     = "39FE"
@@ -197,6 +198,13 @@ func (mw *msgWalk) message(dir, prefix string, depth int) error {
 		}
 	}
 	body.WriteString(strings.ReplaceAll(text, "\r\n", "\n"))
+	if text == "" && s.streams[substg+tagRTFCompressed+"0102"] != nil {
+		// Not silently: the text of such a body is not scanned.
+		if err := mw.emitYield(scanners.Member{Name: prefix + "body.rtf",
+			Err: errors.New("mail: the message body is only in compressed RTF, which this build does not read")}); err != nil {
+			return err
+		}
+	}
 
 	names := map[string]int{}
 	for i, a := range attachs {
