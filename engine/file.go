@@ -73,7 +73,8 @@ type workspace struct {
 	chunk []byte // text chunk buffer (ChunkSize + overlap)
 	read  []byte // binary read buffer
 	norm  []byte
-	unesc []byte     // text with its escapes decoded
+	unesc []byte // text with its escapes decoded
+	sr    *textdec.SwitchReader
 	inner *workspace // for the members of a container being read with this one
 }
 
@@ -137,9 +138,14 @@ func scanTree(ctx context.Context, it scanners.Item, opt *Options, ws *workspace
 	} else {
 		// Re-detected where the bytes stop fitting: the encoding reported
 		// is the one most of the non-ASCII text was decoded in.
-		sr := textdec.NewSwitchReader(br, enc)
-		rerr = f.scanText(sr)
-		enc = sr.Encoding()
+		if ws.sr == nil {
+			ws.sr = textdec.NewSwitchReader(br, enc)
+		} else {
+			ws.sr.Reset(br, enc)
+		}
+		rerr = f.scanText(ws.sr)
+		enc = ws.sr.Encoding()
+		ws.sr.Reset(nil, textdec.UTF8) // let go of the item's reader
 	}
 	res.bytes = cr.n
 	if rerr != nil {

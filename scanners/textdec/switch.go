@@ -63,16 +63,32 @@ type SwitchReader struct {
 // NewSwitchReader returns a reader decoding r, which Detect found to be
 // enc, to UTF-8, re-detecting where the bytes stop fitting.
 func NewSwitchReader(r io.Reader, enc Encoding) *SwitchReader {
-	s := &SwitchReader{r: r, initial: enc, nonASCII: map[Encoding]int64{}}
+	s := &SwitchReader{}
+	s.Reset(r, enc)
+	return s
+}
+
+// Reset makes s read r, found to be enc, from the start, reusing its
+// buffers (a worker scanning many small files keeps one).
+func (s *SwitchReader) Reset(r io.Reader, enc Encoding) {
+	raw, out, counts, order := s.raw, s.out[:0], s.nonASCII, s.order[:0]
+	if counts == nil {
+		counts = map[Encoding]int64{}
+	}
+	clear(counts)
+	*s = SwitchReader{r: r, initial: enc, nonASCII: counts, out: out, order: order}
 	switch enc {
 	case UTF8, ShiftJIS, EUCJP, ISO2022JP:
-		s.raw = make([]byte, switchBuf)
+		if len(raw) != switchBuf {
+			raw = make([]byte, switchBuf)
+		}
+		s.raw = raw
 		s.use(enc)
 	default:
+		s.raw = raw
 		s.enc = enc
 		s.fallback = NewReader(r, enc)
 	}
-	return s
 }
 
 // use makes enc the encoding in use.

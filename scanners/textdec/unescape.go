@@ -65,30 +65,66 @@ func isHex(c byte) bool { return class[c]&clHex != 0 }
 // MinBase64Run characters). When it is false Unescape would copy b
 // unchanged.
 func MayHaveEscapes(b []byte) bool {
-	for _, c := range []byte{'\\', '%', '&'} {
-		for i := 0; ; {
-			j := bytes.IndexByte(b[i:], c)
-			if j < 0 {
-				break
-			}
-			i += j
-			if triggerAt(b, i) {
-				return true
-			}
-			i++
-		}
-	}
-	return hasBase64Run(b)
+	return newEscScanner(b).find(0) >= 0
 }
 
-// hasBase64Run reports whether b holds MinBase64Run base64 characters in
-// a row. Such a run covers an aligned block of MinBase64Run/2 bytes, so
-// only blocks are tested, and most fail on their first bytes (a high
-// byte, a space, a comma).
-func hasBase64Run(b []byte) bool {
+// escScanner finds where escapes may start in b, remembering the next
+// hit of each kind so that a chunk is searched once per kind, not once
+// per line.
+type escScanner struct {
+	b    []byte
+	next [4]int // next '\\', '%', '&' trigger and base64 run; -1: none left
+}
+
+const unknown = -2
+
+func newEscScanner(b []byte) *escScanner {
+	return &escScanner{b: b, next: [4]int{unknown, unknown, unknown, unknown}}
+}
+
+// find returns the first position at or after from where an escape may
+// start, or -1.
+func (s *escScanner) find(from int) int {
+	best := -1
+	for k := range s.next {
+		if n := s.next[k]; n != -1 && n < from {
+			if k < 3 {
+				s.next[k] = s.nextTrigger(from, `\%&`[k])
+			} else {
+				s.next[k] = nextBase64Run(s.b, from)
+			}
+		}
+		if n := s.next[k]; n >= 0 && (best < 0 || n < best) {
+			best = n
+		}
+	}
+	return best
+}
+
+func (s *escScanner) nextTrigger(from int, c byte) int {
+	for i := from; i < len(s.b); {
+		j := bytes.IndexByte(s.b[i:], c)
+		if j < 0 {
+			return -1
+		}
+		i += j
+		if triggerAt(s.b, i) {
+			return i
+		}
+		i++
+	}
+	return -1
+}
+
+// nextBase64Run returns where the first run of MinBase64Run base64
+// characters at or after from starts, or -1. Such a run covers an
+// aligned block of MinBase64Run/2 bytes, so only blocks are tested, and
+// most fail on their first bytes (a high byte, a space, a comma).
+func nextBase64Run(b []byte, from int) int {
 	const blk = MinBase64Run / 2
-	for k := 0; k+blk <= len(b); k += blk {
-		if binary.LittleEndian.Uint64(b[k:])&0x8080808080808080 != 0 {
+	for k := (from + blk - 1) / blk * blk; k+blk <= len(b); k += blk {
+		if binary.LittleEndian.Uint64(b[k:])&0x8080808080808080 != 0 ||
+			class[b[k+blk-1]]&class[b[k+blk/2]]&class[b[k+blk/4]]&clB64 == 0 {
 			continue
 		}
 		all := true
@@ -102,18 +138,18 @@ func hasBase64Run(b []byte) bool {
 			continue
 		}
 		lo, hi := k, k+blk
-		for lo > 0 && class[b[lo-1]]&clB64 != 0 {
+		for lo > from && class[b[lo-1]]&clB64 != 0 {
 			lo--
 		}
 		for hi < len(b) && class[b[hi]]&clB64 != 0 {
 			hi++
 		}
 		if hi-lo >= MinBase64Run {
-			return true
+			return lo
 		}
 		k = hi/blk*blk - blk // the loop resumes at the block holding hi
 	}
-	return false
+	return -1
 }
 
 // triggerAt reports whether an escape starts at b[i] ('\\', '%' or '&').
@@ -140,25 +176,38 @@ func triggerAt(b []byte, i int) bool {
 // copied unchanged; every newline of src is kept.
 func Unescape(dst, src []byte, soft []int, nlBase int) ([]byte, []int) {
 	nl := nlBase
-	for len(src) > 0 {
-		line := src
-		rest := []byte(nil)
-		if i := bytes.IndexByte(src, '\n'); i >= 0 {
-			line, rest = src[:i], src[i+1:]
+	sc := newEscScanner(src)
+	for pos := 0; pos < len(src); {
+		i := sc.find(pos)
+		if i < 0 {
+			dst = append(dst, src[pos:]...)
+			break
+		}
+		// The lines before the escape's line go as they are.
+		ls := pos + bytes.LastIndexByte(src[pos:i], '\n') + 1
+		dst = append(dst, src[pos:ls]...)
+		nl += bytes.Count(src[pos:ls], []byte{'\n'})
+		le := len(src)
+		if j := bytes.IndexByte(src[i:], '\n'); j >= 0 {
+			le = i + j
 		}
 		start := len(dst)
-		dst = unescapeLine(dst, line, 0)
-		for _, c := range dst[start:] {
-			if c == '\n' {
-				soft = append(soft, nl)
-				nl++
+		dst = unescapeLine(dst, src[ls:le], 0)
+		for out := dst[start:]; ; {
+			j := bytes.IndexByte(out, '\n')
+			if j < 0 {
+				break
 			}
+			soft = append(soft, nl)
+			nl++
+			out = out[j+1:]
 		}
-		if len(rest) > 0 || len(line) < len(src) {
+		pos = le
+		if le < len(src) {
 			dst = append(dst, '\n')
 			nl++
+			pos = le + 1
 		}
-		src = rest
 	}
 	return dst, soft
 }
@@ -512,7 +561,7 @@ func decodeBytes(enc Encoding, b []byte) []byte {
 // characters (with optional '=' padding) that decode to text by that
 // text, its own escapes decoded up to maxUnescapeDepth.
 func decodeBase64Runs(dst, s []byte, depth int) ([]byte, bool) {
-	if depth >= maxUnescapeDepth {
+	if depth >= maxUnescapeDepth || nextBase64Run(s, 0) < 0 {
 		return s, false
 	}
 	p, changed := 0, false
@@ -545,6 +594,43 @@ func decodeBase64Runs(dst, s []byte, depth int) ([]byte, bool) {
 	return append(dst, s[p:]...), true
 }
 
+// maybeText is the cheap test before Detect: UTF-8, CP932 or EUC-JP
+// without control bytes but tab and newlines, or UTF-16 (either byte
+// order) whose every code unit is printable ASCII, Latin-1, kana, CJK or
+// full-width. Random bytes (hashes, keys, images) fail it at once.
+func maybeText(b []byte) bool {
+	ctrl := false
+	for _, c := range b {
+		if c < 0x20 && c != '\t' && c != '\n' && c != '\r' || c == 0x7F {
+			ctrl = true
+			break
+		}
+	}
+	if !ctrl && (utf8.Valid(b) || legacyValid(ShiftJIS, b) || legacyValid(EUCJP, b)) {
+		return true
+	}
+	return len(b)%2 == 0 && (plausibleUTF16(b, true) || plausibleUTF16(b, false))
+}
+
+// plausibleUTF16 reports whether every code unit of b read as UTF-16
+// is one of Japanese text's.
+func plausibleUTF16(b []byte, le bool) bool {
+	for i := 0; i+1 < len(b); i += 2 {
+		u := rune(b[i])<<8 | rune(b[i+1])
+		if le {
+			u = rune(b[i+1])<<8 | rune(b[i])
+		}
+		switch {
+		case u == '\t' || u == '\n' || u == '\r':
+		case u >= 0x20 && u < 0x7F, u >= 0xA0 && u <= 0xFF:
+		case u >= 0x3000 && u <= 0x30FF, u >= 0x4E00 && u <= 0x9FFF, u >= 0xFF01 && u <= 0xFF9F:
+		default:
+			return false
+		}
+	}
+	return true
+}
+
 // base64Text decodes a base64 run (without padding) and returns its text
 // when it is text: UTF-8, CP932, EUC-JP or UTF-16 whose characters are
 // all plausible (no controls but tab and newline, nothing invalid, few
@@ -559,6 +645,9 @@ func base64Text(run []byte) ([]byte, bool) {
 		return nil, false
 	}
 	raw = raw[:n]
+	if !maybeText(raw) {
+		return nil, false
+	}
 	var text []byte
 	if utf8.Valid(raw) {
 		text = raw
