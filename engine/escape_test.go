@@ -103,6 +103,14 @@ var escapeLayouts = []layout{
 			return fmt.Sprintf("2005-06-21 10:%02d:%02d cgi reserve.cgi?q=", i%60, i%60) + pick(esc, url.QueryEscape(string(sjis(t, r))), r)
 		})(t, rows, esc)
 	}},
+	{"access-log-query-fields", "percent", true, perRow("", "", func(i int, r string, esc bool) string {
+		fields := strings.FieldsFunc(r, func(c rune) bool { return c == ',' || c == '\t' })
+		q := make([]string, len(fields))
+		for j, f := range fields {
+			q[j] = fmt.Sprintf("f%d=%s", j, pick(esc, url.QueryEscape(f), f))
+		}
+		return fmt.Sprintf("2005-06-21T10:%02d:00 opac GET /patron/update?", i%60) + strings.Join(q, "&") + " 302"
+	})},
 	{"url-path", "percent", true, perRow("", "", func(_ int, r string, esc bool) string {
 		return "https://opac.example.jp/files/" + pick(esc, url.PathEscape(r), r)
 	})},
