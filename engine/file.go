@@ -63,6 +63,7 @@ type fileScan struct {
 	an      *detectors.Analyzer
 	scratch []detectors.Match
 	line    []detectors.Located
+	soft    []int // ordinals of the newlines escape decoding made in the text being detected
 }
 
 // workspace holds the buffers one worker reuses from file to file, so
@@ -72,6 +73,8 @@ type workspace struct {
 	chunk []byte // text chunk buffer (ChunkSize + overlap)
 	read  []byte // binary read buffer
 	norm  []byte
+	unesc []byte // text with its escapes decoded
+	sr    *textdec.SwitchReader
 	inner *workspace // for the members of a container being read with this one
 }
 
@@ -130,8 +133,19 @@ func scanTree(ctx context.Context, it scanners.Item, opt *Options, ws *workspace
 	var rerr error
 	if enc == textdec.Binary {
 		rerr = f.scanBinary(br)
-	} else {
+	} else if text {
 		rerr = f.scanText(textdec.NewReader(br, enc))
+	} else {
+		// Re-detected where the bytes stop fitting: the encoding reported
+		// is the one most of the non-ASCII text was decoded in.
+		if ws.sr == nil {
+			ws.sr = textdec.NewSwitchReader(br, enc)
+		} else {
+			ws.sr.Reset(br, enc)
+		}
+		rerr = f.scanText(ws.sr)
+		enc = ws.sr.Encoding()
+		ws.sr.Reset(nil, textdec.UTF8) // let go of the item's reader
 	}
 	res.bytes = cr.n
 	if rerr != nil {
@@ -234,6 +248,7 @@ func (f *fileScan) detect(text []byte, skip, firstLine int, offsetAt func(pos in
 	}
 	sort.SliceStable(ms, func(i, j int) bool { return ms[i].Start < ms[j].Start })
 	line, mi := firstLine, 0
+	nl, si := 0, 0 // newlines passed; next soft newline in f.soft
 	for pos := 0; pos < len(text); {
 		end := bytes.IndexByte(text[pos:], '\n')
 		if end < 0 {
@@ -263,9 +278,12 @@ func (f *fileScan) detect(text []byte, skip, firstLine int, offsetAt func(pos in
 			f.an.Line(line, off, text[pos:end], f.line)
 		}
 		pos = end + 1
-		if firstLine > 0 {
+		if si < len(f.soft) && f.soft[si] == nl {
+			si++ // decoded from the same line of the file
+		} else if firstLine > 0 {
 			line++
 		}
+		nl++
 	}
 }
 
@@ -319,11 +337,23 @@ func runeStart(b []byte, i int) int {
 	return i
 }
 
+// scanTextChunk decodes the escapes of a chunk (\uXXXX, %XX, &#NNNN;,
+// base64 blobs; nothing is copied when the byte prefilter finds none),
+// normalises it and detects. A newline that decoding yields is soft: the
+// lines around it keep the number of the line of the file they came from.
 func (f *fileScan) scanTextChunk(chunk []byte, rescan, baseLine int) {
 	ws := f.ws
-	ws.norm = textdec.Normalize(ws.norm[:0], chunk[:rescan])
+	pre, rest := chunk[:rescan], chunk[rescan:]
+	f.soft = f.soft[:0]
+	if textdec.MayHaveEscapes(chunk) {
+		ws.unesc, f.soft = textdec.Unescape(ws.unesc[:0], pre, f.soft, 0)
+		n := len(ws.unesc)
+		ws.unesc, f.soft = textdec.Unescape(ws.unesc, rest, f.soft, bytes.Count(ws.unesc, []byte{'\n'}))
+		pre, rest = ws.unesc[:n], ws.unesc[n:]
+	}
+	ws.norm = textdec.Normalize(ws.norm[:0], pre)
 	skip := len(ws.norm)
-	ws.norm = textdec.Normalize(ws.norm, chunk[rescan:])
+	ws.norm = textdec.Normalize(ws.norm, rest)
 	f.detect(ws.norm, skip, baseLine, nil)
 }
 

@@ -10,6 +10,8 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"mime"
+	"net/mail"
 	"os"
 	"path"
 	"path/filepath"
@@ -116,6 +118,11 @@ func openMember(parent string, data []byte, name string) ([]byte, error) {
 		return stream(parent, ".zst", name, zr, nil)
 	case bytes.HasPrefix(data, magicSQLite):
 		return tableText(data, name)
+	case isMail(data):
+		if name != "body" {
+			return nil, fmt.Errorf("mail member %q", name)
+		}
+		return mailBody(data)
 	case isFixtureFormat(data):
 		// No reader here: the content is the declared input, which
 		// TestFixtures ties to the committed binary.
@@ -164,6 +171,39 @@ func openMember(parent string, data []byte, name string) ([]byte, error) {
 		}
 	}
 	return nil, errors.New("not a container")
+}
+
+// isMail reports whether data is the sample reminder mail.
+func isMail(data []byte) bool { return bytes.HasPrefix(data, []byte("Return-Path: ")) }
+
+// mailBody returns a message's text as the scanner gives it: its
+// decoded address and subject headers, a blank line, its body.
+func mailBody(data []byte) ([]byte, error) {
+	msg, err := mail.ReadMessage(bytes.NewReader(data))
+	if err != nil {
+		return nil, err
+	}
+	dec := &mime.WordDecoder{CharsetReader: func(cs string, r io.Reader) (io.Reader, error) {
+		if !strings.EqualFold(cs, "iso-2022-jp") {
+			return nil, fmt.Errorf("charset %s", cs)
+		}
+		return japanese.ISO2022JP.NewDecoder().Reader(r), nil
+	}}
+	var b bytes.Buffer
+	for _, k := range []string{"From", "To", "Subject", "Date"} {
+		v, err := dec.DecodeHeader(msg.Header.Get(k))
+		if err != nil {
+			return nil, err
+		}
+		b.WriteString(k + ": " + v + "\n")
+	}
+	b.WriteString("\n")
+	body, err := io.ReadAll(japanese.ISO2022JP.NewDecoder().Reader(msg.Body))
+	if err != nil {
+		return nil, err
+	}
+	b.Write(bytes.ReplaceAll(body, []byte("\r\n"), []byte("\n")))
+	return b.Bytes(), nil
 }
 
 // zipName decodes a member name: CP932 when the UTF-8 flag is unset and
@@ -498,6 +538,9 @@ func TestContainersFullyListed(t *testing.T) {
 			names = []string{strings.TrimSuffix(path.Base(p), ".xz")}
 		case bytes.HasPrefix(data, magicZstd):
 			names = []string{strings.TrimSuffix(path.Base(p), ".zst")}
+		case isMail(data):
+			extracted = true
+			names = []string{"body"}
 		case bytes.HasPrefix(data, magicSQLite):
 			extracted = true
 			var err error

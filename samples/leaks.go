@@ -287,9 +287,11 @@ func genReminderMail(g *gen) genFile {
 		Name: []string{p.name("\u3000")}, Phone: []string{p.phone}, Email: []string{p.email},
 		PatronID: []string{p.patronID},
 	}
-	e := leak(EncISO2022, "overdue_list", "medium", 1, pl)
+	// The scanner opens mail as a container: its decoded address and
+	// subject headers and its text body are the member "body".
+	e := leak(EncUTF8, "overdue_list", "medium", 1, pl)
 	e.Benign.Phone = []string{libraryPhone}
-	return file(rel, []byte(b.String()), e)
+	return genFile{rel: rel, data: []byte(b.String()), members: []genMember{member("body", e)}}
 }
 
 // genHagaki: a fixed-width CP932 print file of overdue postcards, one

@@ -207,7 +207,7 @@ var headerWord = map[string]string{
 	"deliverable/data/loans/kashidashi.txt":                              "利用者番号",
 	"deliverable/data/holds/yoyaku_list.csv":                             "予約番号",
 	"deliverable/data/registry/riyosha_touroku.tsv":                      "個人番号",
-	"deliverable/mail/reminder.eml":                                      "様",
+	"deliverable/mail/reminder.eml!/body":                                "様",
 	"deliverable/print/tokusoku_hagaki.prn":                              "返却期限",
 	"deliverable/docs/README.txt":                                        "リリースノート",
 	"deliverable/docs/manual_ja.md":                                      "運用マニュアル",
