@@ -4,12 +4,16 @@ import (
 	"github.com/rouei/rouei/scanners"
 	"github.com/rouei/rouei/scanners/archive"
 	"github.com/rouei/rouei/scanners/office"
+	"github.com/rouei/rouei/scanners/pgdump"
 )
 
 // DefaultContainers names the opener for a file whose first bytes are
 // head: office files and databases first (an .xlsx is a zip), then
 // archives. nil: not a container.
 func DefaultContainers(name string, head []byte) scanners.Opener {
+	if op := pgdump.Identify(name, head); op != nil { // before gzip: NNNN.dat.gz
+		return op
+	}
 	if op := office.Identify(name, head); op != nil {
 		return op
 	}
