@@ -57,6 +57,17 @@ func decoder(name string) (*encoding.Decoder, error) {
 	return enc.NewDecoder(), nil
 }
 
+// decodeString decodes s from the dump's encoding (dec nil: UTF-8).
+func decodeString(dec *encoding.Decoder, s string) string {
+	if dec == nil {
+		return s
+	}
+	if d, err := dec.String(s); err == nil {
+		return d
+	}
+	return s
+}
+
 // copyColumns reads the column list of a COPY statement,
 // `COPY public.patrons (patron_id, "氏名") FROM stdin;`, unquoting
 // quoted identifiers. nil when the statement has none.

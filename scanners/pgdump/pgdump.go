@@ -214,6 +214,21 @@ func statements(entries []entry) []byte {
 	return b.Bytes()
 }
 
+// decodeEntries decodes the names and statements of the TOC from the
+// dump's encoding.
+func decodeEntries(entries []entry, encName string) error {
+	dec, err := decoder(encName)
+	if err != nil || dec == nil {
+		return err
+	}
+	for i := range entries {
+		e := &entries[i]
+		e.tag, e.namespace = decodeString(dec, e.tag), decodeString(dec, e.namespace)
+		e.defn, e.copyStmt = decodeString(dec, e.defn), decodeString(dec, e.copyStmt)
+	}
+	return nil
+}
+
 func isTableData(e *entry) bool { return e.desc == "TABLE DATA" }
 
 // customOpener reads a custom-format archive (pg_dump -Fc) as a stream:
@@ -243,11 +258,10 @@ func (customOpener) Walk(ctx context.Context, src scanners.Source, lim scanners.
 		return fmt.Errorf("pgdump: table of contents: %w", err)
 	}
 	encName := encodingOf(entries)
-	dec, err := decoder(encName)
-	if err != nil {
+	if err := decodeEntries(entries, encName); err != nil {
 		return err
 	}
-	if err := em.emitText("statements.sql", newTextReader("statements.sql", bytes.NewReader(statements(entries)), dec, lim.MaxMemberBytes)); err != nil {
+	if err := em.emitText("statements.sql", bytes.NewReader(statements(entries))); err != nil {
 		return err
 	}
 	byID := make(map[int]*entry, len(entries))
@@ -479,11 +493,10 @@ func (tocOpener) Walk(ctx context.Context, src scanners.Source, lim scanners.Lim
 	if err != nil {
 		return err
 	}
-	dec, err := decoder(encodingOf(entries))
-	if err != nil {
+	if err := decodeEntries(entries, encodingOf(entries)); err != nil {
 		return err
 	}
-	if err := em.emitText("statements.sql", newTextReader("statements.sql", bytes.NewReader(statements(entries)), dec, lim.MaxMemberBytes)); err != nil {
+	if err := em.emitText("statements.sql", bytes.NewReader(statements(entries))); err != nil {
 		return err
 	}
 	path := src.Path
@@ -547,6 +560,10 @@ func (dataOpener) Walk(ctx context.Context, src scanners.Source, lim scanners.Li
 	if err != nil {
 		return fmt.Errorf("toc.dat: %w", err)
 	}
+	encName := encodingOf(entries)
+	if err := decodeEntries(entries, encName); err != nil {
+		return err
+	}
 	base := filepath.Base(path)
 	comp, gz := byte(compNone), false
 	switch filepath.Ext(base) {
@@ -577,7 +594,7 @@ func (dataOpener) Walk(ctx context.Context, src scanners.Source, lim scanners.Li
 	}
 	defer closeDR()
 	rr := &ratioReader{r: dr, in: &in.n, ratio: lim.MaxRatio, name: e.name()}
-	t, err := tableData(e, rr, encodingOf(entries), lim.MaxMemberBytes)
+	t, err := tableData(e, rr, encName, lim.MaxMemberBytes)
 	if err != nil {
 		return err
 	}

@@ -142,8 +142,9 @@ func (plainOpener) Walk(ctx context.Context, src scanners.Source, lim scanners.L
 	}
 	for _, b := range blocks {
 		dec, _ := decoder(encName)
-		name := copyTableName(b.stmt)
-		t := newCopyTable(name, io.NewSectionReader(src.At, b.data, b.dataEnd-b.data), copyColumns(b.stmt), dec, lim.MaxMemberBytes)
+		stmt := decodeString(dec, b.stmt)
+		name := copyTableName(stmt)
+		t := newCopyTable(name, io.NewSectionReader(src.At, b.data, b.dataEnd-b.data), copyColumns(stmt), dec, lim.MaxMemberBytes)
 		if err := em.emitText(name, t); err != nil {
 			return err
 		}
