@@ -85,3 +85,15 @@ func FuzzBIFF(f *testing.F) {
 		checkBounded(t, out)
 	})
 }
+
+func FuzzDBF(f *testing.F) {
+	f.Add(readFixture(f, "patrons.dbf"))
+	f.Add(readFixture(f, "kashidashi.dbf"))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		if _, err := parseDBFHeader(data); err != nil {
+			return
+		}
+		gs, _ := walk(t, dbfOpener{}, data, fuzzLimits)
+		checkBounded(t, gs)
+	})
+}
