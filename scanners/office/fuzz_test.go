@@ -97,3 +97,22 @@ func FuzzDBF(f *testing.F) {
 		checkBounded(t, gs)
 	})
 }
+
+// FuzzDOC fuzzes the Word 97 text reader on its two streams, past the
+// compound file's checks.
+func FuzzDOC(f *testing.F) {
+	for _, n := range []string{"tokusoku.doc", "letter.doc", "manual.doc"} {
+		word, tables := docStreams(f, n)
+		tb := tables["1Table"]
+		if tb == nil {
+			tb = tables["0Table"]
+		}
+		f.Add(word, tb)
+	}
+	f.Fuzz(func(t *testing.T, word, table []byte) {
+		text, _ := readDOC(word, map[string][]byte{"0Table": table, "1Table": table}, fuzzLimits.MaxMemberBytes)
+		if len(text) > int(fuzzLimits.MaxMemberBytes) {
+			t.Fatalf("%d bytes of text", len(text))
+		}
+	})
+}

@@ -7,6 +7,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/rouei/rouei/detectors"
 	"github.com/rouei/rouei/engine"
 	"github.com/rouei/rouei/report"
 )
@@ -57,4 +58,38 @@ func TestDBFGetsTheVerdictOfItsCSVTwin(t *testing.T) {
 			"patrons.dbf!/patrons.deleted": "patrons.deleted.csv",
 			"kashidashi.dbf!/kashidashi":   "kashidashi.csv",
 		})
+}
+
+func TestDOCGetsTheVerdictOfItsTextTwin(t *testing.T) {
+	got := scanTwins(t, []string{"tokusoku.doc", "tokusoku.doc.txt", "letter.doc", "letter.doc.txt"},
+		map[string]string{
+			"tokusoku.doc!/document": "tokusoku.doc.txt",
+			"letter.doc!/document":   "letter.doc.txt",
+		})
+	if got["tokusoku.doc!/document"].Persons != 12 {
+		t.Errorf("overdue list: %+v", got["tokusoku.doc!/document"])
+	}
+}
+
+// A deliverable of clean documents (a manual with the library's own
+// phone number) passes: no error, nothing at or above high.
+func TestCleanDocumentsPass(t *testing.T) {
+	dir := t.TempDir()
+	b, err := os.ReadFile(filepath.Join("testdata", "manual.doc"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	os.WriteFile(filepath.Join(dir, "manual.doc"), b, 0o644)
+	r, err := engine.Scan(context.Background(), []string{dir}, engine.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(r.Errors) != 0 {
+		t.Fatalf("errors: %+v", r.Errors)
+	}
+	for _, f := range r.Files {
+		if f.Severity >= detectors.High {
+			t.Errorf("%s: %s", f.Path, f.Severity)
+		}
+	}
 }
