@@ -183,3 +183,18 @@ func TestXLSDates(t *testing.T) {
 		}
 	}
 }
+
+// The Calc-made spreadsheets give their CSV twins' rows, dates in ISO
+// form, numbers as numbers.
+func TestCalcDatesAreTheirTwins(t *testing.T) {
+	for _, name := range []string{"dates-registry", "dates-loans"} {
+		want := strings.ReplaceAll(strings.ReplaceAll(string(readFixture(t, name+".csv")), ",", "\t"), "/", "-")
+		for _, ext := range []string{".xlsx", ".xls"} {
+			data := readFixture(t, name+ext)
+			gs, err := walk(t, Identify(name+ext, data), data, scanners.DefaultLimits)
+			if err != nil || len(gs) != 1 || gs[0].text != want {
+				t.Errorf("%s%s: %v\n%+v", name, ext, err, gs)
+			}
+		}
+	}
+}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
@@ -90,6 +91,23 @@ func TestCleanDocumentsPass(t *testing.T) {
 	for _, f := range r.Files {
 		if f.Severity >= detectors.High {
 			t.Errorf("%s: %s", f.Path, f.Severity)
+		}
+	}
+}
+
+// Spreadsheets whose dates are serial numbers under a date format (made
+// by Calc from the CSV twins) keep their birth dates and due dates.
+func TestSpreadsheetDatesGetTheVerdictOfTheirCSVTwins(t *testing.T) {
+	got := scanTwins(t, []string{"dates-registry.csv", "dates-registry.xlsx", "dates-registry.xls", "dates-loans.csv", "dates-loans.xlsx", "dates-loans.xls"},
+		map[string]string{
+			"dates-registry.xlsx!/dates-registry": "dates-registry.csv",
+			"dates-registry.xls!/dates-registry":  "dates-registry.csv",
+			"dates-loans.xlsx!/dates-loans":       "dates-loans.csv",
+			"dates-loans.xls!/dates-loans":        "dates-loans.csv",
+		})
+	for _, p := range []string{"dates-registry.xlsx!/dates-registry", "dates-registry.xls!/dates-registry"} {
+		if !slices.Contains(got[p].Fields, "birth_date") {
+			t.Errorf("%s: no birth dates: %v", p, got[p].Fields)
 		}
 	}
 }
