@@ -37,6 +37,8 @@ func checkBounded(t *testing.T, gs []got) {
 func FuzzXLSX(f *testing.F) {
 	f.Add(makeXLSX(f))
 	f.Add(readFixture(f, "patrons-gnumeric.xlsx"))
+	f.Add(readFixture(f, "dates-registry.xlsx"))
+	f.Add(makeZip(f, dateWorkbook(true)...))
 	f.Add(makeZip(f, contentTypes(), rootRels("word/document.xml"), part{"word/document.xml",
 		`<w:document xmlns:w="w"><w:body><w:p><w:r><w:t>氏名</w:t></w:r></w:p><w:tbl><w:tr><w:tc><w:p/></w:tc></w:tr></w:tbl></w:body></w:document>`}))
 	f.Fuzz(func(t *testing.T, data []byte) {
@@ -50,6 +52,8 @@ func FuzzXLSX(f *testing.F) {
 func FuzzXLS(f *testing.F) {
 	f.Add(readFixture(f, "patrons.xls"))
 	f.Add(readFixture(f, "patrons95.xls"))
+	f.Add(readFixture(f, "dates-loans.xls"))
+	f.Add(readFixture(f, "tokusoku.doc"))
 	book := biffRecords(rec(recBOF, bof(0x0005)), rec(recBOUNDSHEET, boundsheet(0, "督促")), rec(recEOF, nil))
 	f.Add(buildCFB(f, []string{"Workbook"}, [][]byte{book}))
 	f.Fuzz(func(t *testing.T, data []byte) {
