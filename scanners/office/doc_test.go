@@ -7,8 +7,10 @@ import (
 	"io"
 	"strings"
 	"testing"
+	"unicode/utf16"
 
 	"github.com/richardlehane/mscfb"
+	"golang.org/x/text/encoding/charmap"
 	"golang.org/x/text/encoding/japanese"
 
 	"github.com/rouei/rouei/scanners"
@@ -151,5 +153,87 @@ func TestWord6Text(t *testing.T) {
 	binary.LittleEndian.PutUint16(word[fibFlags:], 0x0004)
 	if _, err := readDOC(word, nil, 1<<20); err == nil {
 		t.Errorf("fast-saved Word 6 read")
+	}
+}
+
+// buildWord97 is a WordDocument stream and a 1Table stream whose piece
+// table holds the pieces given: 8-bit (CP1252) ones and UTF-16 ones.
+func buildWord97(pieces []struct {
+	text       string
+	compressed bool
+}) (word, table []byte) {
+	le := binary.LittleEndian
+	word = make([]byte, 0x800)
+	le.PutUint16(word, fibIdent)
+	le.PutUint16(word[2:], 0x00C1)
+	le.PutUint16(word[fibFlags:], 0x0200) // 1Table
+	p := fibRgStart
+	le.PutUint16(word[p:], 14)
+	p += 2 + 28
+	le.PutUint16(word[p:], 22)
+	p += 2 + 88
+	le.PutUint16(word[p:], 93)
+	fcLcb := p + 2
+	var cps []uint32
+	var pcds []byte
+	cp := uint32(0)
+	for _, pc := range pieces {
+		cps = append(cps, cp)
+		fc := uint32(len(word))
+		var n int
+		if pc.compressed {
+			b, _ := charmap.Windows1252.NewEncoder().String(pc.text)
+			word = append(word, b...)
+			n = len(b)
+			fc = fc*2 | 0x40000000
+		} else {
+			u := utf16.Encode([]rune(pc.text))
+			for _, c := range u {
+				word = le.AppendUint16(word, c)
+			}
+			n = len(u)
+		}
+		pcd := make([]byte, 8)
+		le.PutUint32(pcd[2:], fc)
+		pcds = append(pcds, pcd...)
+		cp += uint32(n)
+	}
+	cps = append(cps, cp)
+	var plc []byte
+	for _, c := range cps {
+		plc = le.AppendUint32(plc, c)
+	}
+	plc = append(plc, pcds...)
+	table = append([]byte{0x01, 2, 0, 0xAA, 0xBB, 0x02}, le.AppendUint32(nil, uint32(len(plc)))...) // a Prc, then the Pcdt
+	table = append(table, plc...)
+	le.PutUint32(word[fcLcb+33*8:], 0)
+	le.PutUint32(word[fcLcb+33*8+4:], uint32(len(table)))
+	return word, table
+}
+
+func TestDOCEightBitAndUTF16Pieces(t *testing.T) {
+	word, table := buildWord97([]struct {
+		text       string
+		compressed bool
+	}{
+		{"Caf\u00e9 \u201cdesk\u201d: call 0564-23-4111\r", true},
+		{"氏名\a電話番号\a\a佐藤 健一\a090-3141-5926\a\a", false},
+		{"end\r", true},
+	})
+	got, err := readDOC(word, map[string][]byte{"1Table": table}, 1<<20)
+	want := "Café “desk”: call 0564-23-4111\n氏名\t電話番号\n佐藤 健一\t090-3141-5926\nend\n"
+	if err != nil || string(got) != want {
+		t.Errorf("%v\n%q\nwant\n%q", err, got, want)
+	}
+	// LibreOffice's tables are told by their paragraph properties.
+	word, tables := docStreams(t, "tokusoku.doc")
+	d := &docText{word: word, table: tables["1Table"]}
+	if d.table == nil {
+		d.table = tables["0Table"]
+	}
+	fc, lcb, _ := d.fcLcb(13)
+	d.readPAPX(fc, lcb)
+	if !d.havePAPX || len(d.rowEnds) != 13 {
+		t.Errorf("paragraph properties: %v, %d row ends", d.havePAPX, len(d.rowEnds))
 	}
 }
