@@ -228,12 +228,13 @@ func TestDumpEncodings(t *testing.T) {
 // A plain dump: found by its banner or its COPY lines, every COPY block a
 // table, a block cut off at the end read and reported.
 func TestPlainDumps(t *testing.T) {
-	for _, head := range []string{"--\n-- PostgreSQL database dump\n--\n", "SELECT 1;\nCOPY t (a) FROM stdin;\n", "COPY t (a) FROM stdin;\n1\n"} {
+	for _, head := range []string{"--\n-- PostgreSQL database dump\n--\n", "SELECT 1;\nCOPY t (a) FROM stdin;\n\\.\n", "COPY t (a) FROM stdin;\n1\n\\.\n"} {
 		if Identify("x.sql", []byte(head)) == nil {
 			t.Errorf("%q not identified", head)
 		}
 	}
-	for _, head := range []string{"-- some SQL\nSELECT 1;\n", "COPY t TO stdout;\n", "a\tb\nCOPY is a word\n"} {
+	for _, head := range []string{"-- some SQL\nSELECT 1;\n", "COPY t TO stdout;\n", "a\tb\nCOPY is a word\n",
+		"Load rows with\nCOPY t (a) FROM stdin;\nand end them with a backslash and a period.\n"} {
 		if op := Identify("x.sql", []byte(head)); op != nil {
 			t.Errorf("%q identified as %s", head, op.Kind())
 		}

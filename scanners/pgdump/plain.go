@@ -13,7 +13,8 @@ import (
 )
 
 // isPlainDump tells a plain-SQL dump from its first bytes: pg_dump's
-// banner, or a COPY … FROM stdin; line.
+// banner, or a COPY … FROM stdin; line with the "\." that ends its rows
+// after it (a text that only quotes a COPY statement is no dump).
 func isPlainDump(head []byte) bool {
 	head = bytes.TrimPrefix(head, []byte("\xEF\xBB\xBF"))
 	if bytes.HasPrefix(head, []byte("--\n-- PostgreSQL database dump")) || bytes.HasPrefix(head, []byte("--\r\n-- PostgreSQL database dump")) {
@@ -28,7 +29,8 @@ func isPlainDump(head []byte) bool {
 			line := rest[i:]
 			if j := bytes.IndexByte(line, '\n'); j >= 0 {
 				if isCopyStart(bytes.TrimRight(line[:j], "\r")) {
-					return true
+					after := line[j:]
+					return bytes.Contains(after, []byte("\n\\.\n")) || bytes.Contains(after, []byte("\n\\.\r\n"))
 				}
 			}
 		}
