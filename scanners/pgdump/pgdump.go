@@ -177,7 +177,7 @@ func decompress(comp byte, r io.Reader, gz bool) (io.Reader, func(), error) {
 	case compLZ4:
 		return lz4.NewReader(r), func() {}, nil
 	case compZstd:
-		z, err := zstd.NewReader(r, zstd.WithDecoderConcurrency(1), zstd.WithDecoderMaxMemory(256<<20))
+		z, err := zstd.NewReader(r, zstd.WithDecoderConcurrency(1), zstd.WithDecoderMaxMemory(128<<20), zstd.WithDecoderMaxWindow(128<<20))
 		if err != nil {
 			return nil, nil, err
 		}
