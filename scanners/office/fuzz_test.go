@@ -37,6 +37,8 @@ func checkBounded(t *testing.T, gs []got) {
 func FuzzXLSX(f *testing.F) {
 	f.Add(makeXLSX(f))
 	f.Add(readFixture(f, "patrons-gnumeric.xlsx"))
+	f.Add(readFixture(f, "dates-registry.xlsx"))
+	f.Add(makeZip(f, dateWorkbook(true)...))
 	f.Add(makeZip(f, contentTypes(), rootRels("word/document.xml"), part{"word/document.xml",
 		`<w:document xmlns:w="w"><w:body><w:p><w:r><w:t>氏名</w:t></w:r></w:p><w:tbl><w:tr><w:tc><w:p/></w:tc></w:tr></w:tbl></w:body></w:document>`}))
 	f.Fuzz(func(t *testing.T, data []byte) {
@@ -50,6 +52,8 @@ func FuzzXLSX(f *testing.F) {
 func FuzzXLS(f *testing.F) {
 	f.Add(readFixture(f, "patrons.xls"))
 	f.Add(readFixture(f, "patrons95.xls"))
+	f.Add(readFixture(f, "dates-loans.xls"))
+	f.Add(readFixture(f, "tokusoku.doc"))
 	book := biffRecords(rec(recBOF, bof(0x0005)), rec(recBOUNDSHEET, boundsheet(0, "督促")), rec(recEOF, nil))
 	f.Add(buildCFB(f, []string{"Workbook"}, [][]byte{book}))
 	f.Fuzz(func(t *testing.T, data []byte) {
@@ -83,5 +87,36 @@ func FuzzBIFF(f *testing.F) {
 		})
 		_ = walkBIFF(w, stream, "")
 		checkBounded(t, out)
+	})
+}
+
+func FuzzDBF(f *testing.F) {
+	f.Add(readFixture(f, "patrons.dbf"))
+	f.Add(readFixture(f, "kashidashi.dbf"))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		if _, err := parseDBFHeader(data); err != nil {
+			return
+		}
+		gs, _ := walk(t, dbfOpener{}, data, fuzzLimits)
+		checkBounded(t, gs)
+	})
+}
+
+// FuzzDOC fuzzes the Word 97 text reader on its two streams, past the
+// compound file's checks.
+func FuzzDOC(f *testing.F) {
+	for _, n := range []string{"tokusoku.doc", "letter.doc", "manual.doc"} {
+		word, tables := docStreams(f, n)
+		tb := tables["1Table"]
+		if tb == nil {
+			tb = tables["0Table"]
+		}
+		f.Add(word, tb)
+	}
+	f.Fuzz(func(t *testing.T, word, table []byte) {
+		text, _ := readDOC(word, map[string][]byte{"0Table": table, "1Table": table}, fuzzLimits.MaxMemberBytes)
+		if len(text) > int(fuzzLimits.MaxMemberBytes) {
+			t.Fatalf("%d bytes of text", len(text))
+		}
 	})
 }

@@ -43,6 +43,9 @@ func Identify(name string, head []byte) scanners.Opener {
 		}
 		return nil
 	}
+	if isDBF(name, head) {
+		return dbfOpener{}
+	}
 	if i := bytes.Index(head[:min(len(head), 1024)], magicPDF); i >= 0 {
 		return pdfOpener{}
 	}

@@ -1,6 +1,7 @@
 package office
 
 import (
+	"bytes"
 	"context"
 	"encoding/binary"
 	"errors"
@@ -16,10 +17,11 @@ import (
 )
 
 // ole2Opener reads a compound file (OLE2): an Excel 97–2003 workbook
-// (its sheets as Text members), an encrypted OOXML document (an error
-// wrapping ErrEncrypted), or any other compound file (Word 97, PowerPoint
-// 97, Outlook .msg …), whose streams are yielded as they are for the
-// engine to sniff and scan.
+// (its sheets as Text members), a Word 97–2003 document (its text as the
+// Text member "document", tables as tab-separated rows), an encrypted
+// OOXML document (an error wrapping ErrEncrypted), or any other compound
+// file (PowerPoint 97, Outlook .msg …), whose streams are yielded as they
+// are for the engine to sniff and scan.
 type ole2Opener struct{ kind string }
 
 // identifyOLE2 names a compound file from the directory entries in head,
@@ -40,6 +42,10 @@ func identifyOLE2(head []byte) scanners.Opener {
 			return ole2Opener{kind: "ooxml-encrypted"}
 		case "Workbook", "Book":
 			kind = "xls"
+		case "WordDocument":
+			if kind == "ole2" {
+				kind = "doc"
+			}
 		}
 	}
 	return ole2Opener{kind: kind}
@@ -76,6 +82,8 @@ func (o ole2Opener) Walk(ctx context.Context, src scanners.Source, lim scanners.
 	}
 	var streams []stream
 	var books []stream
+	var word *mscfb.File
+	wordTables := map[string]*mscfb.File{}
 	for _, f := range r.File {
 		if f.Size <= 0 && len(f.Path) == 0 && f.Name == "Root Entry" {
 			continue
@@ -90,6 +98,16 @@ func (o ole2Opener) Walk(ctx context.Context, src scanners.Source, lim scanners.
 		if f.Name == "Workbook" || f.Name == "Book" {
 			books = append(books, stream{p, f})
 			continue
+		}
+		if len(f.Path) == 0 {
+			switch f.Name {
+			case "WordDocument":
+				word = f
+				continue
+			case "0Table", "1Table":
+				wordTables[f.Name] = f
+				continue
+			}
 		}
 		streams = append(streams, stream{p, f})
 		if len(streams) > w.lim.MaxMembers {
@@ -130,6 +148,47 @@ func (o ole2Opener) Walk(ctx context.Context, src scanners.Source, lim scanners.
 	}
 	if rootBook {
 		return nil
+	}
+	if word != nil && !rootBook {
+		// A Word document: its text, then the streams of embedded
+		// objects (ObjectPool) for the engine to sniff.
+		data, err := readStream(word, src.Size, w.lim.MaxMemberBytes)
+		if err != nil {
+			return err
+		}
+		tables := map[string][]byte{}
+		for n, f := range wordTables {
+			if tables[n], err = readStream(f, src.Size, w.lim.MaxMemberBytes); err != nil {
+				return err
+			}
+		}
+		err = emitDOC(w, data, tables)
+		switch {
+		case errors.Is(err, scanners.ErrEncrypted):
+			return err
+		case errors.Is(err, errDOC) || errors.Is(err, scanners.ErrLimit):
+			// The text cannot be read: say so, and let the engine
+			// sniff the streams as they are for what it can find.
+			if err := w.emit(memberErr("document", err)); err != nil {
+				return err
+			}
+			raw := data
+			if err := w.emit(scanners.Member{Name: "WordDocument", Size: int64(len(raw)), Open: func() (io.ReadCloser, error) {
+				return io.NopCloser(bytes.NewReader(raw)), nil
+			}}); err != nil {
+				return err
+			}
+		case err != nil:
+			return err
+		default:
+			kept := streams[:0]
+			for _, s := range streams {
+				if strings.Contains(s.path, "/") { // embedded objects (ObjectPool)
+					kept = append(kept, s)
+				}
+			}
+			streams = kept
+		}
 	}
 	for _, s := range streams {
 		if err := emitStream(w, s.path, s.f, src.Size); err != nil {

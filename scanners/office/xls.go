@@ -25,6 +25,9 @@ import (
 const (
 	recFORMULA    = 0x0006
 	recEOF        = 0x000A
+	recDATEMODE   = 0x0022
+	recXF         = 0x00E0
+	recFORMAT     = 0x041E
 	recFILEPASS   = 0x002F
 	recCONTINUE   = 0x003C
 	recCODEPAGE   = 0x0042
@@ -50,6 +53,22 @@ type biffBook struct {
 	cp     encoding.Encoding
 	sst    *sharedStrings
 	sheets []biffSheet
+
+	formats  map[int]numKind // the workbook's own number formats
+	xfs      []int           // number format of each cell format (XF)
+	kinds    []numKind       // kind of each XF, from formats and the built-ins
+	date1904 bool
+}
+
+// maxXFs bounds the XF records read (Excel writes at most 4,050).
+const maxXFs = 1 << 16
+
+// xfKind is the kind of number format of cell format ixfe.
+func (b *biffBook) xfKind(ixfe uint16) numKind {
+	if int(ixfe) < len(b.kinds) {
+		return b.kinds[ixfe]
+	}
+	return kindNumber
 }
 
 type biffSheet struct {
@@ -148,7 +167,37 @@ func (b *biffBook) readGlobals(max int64) error {
 		}
 		switch typ {
 		case recEOF:
+			b.kinds = make([]numKind, len(b.xfs))
+			for i, f := range b.xfs {
+				if k, ok := b.formats[f]; ok {
+					b.kinds[i] = k
+				} else {
+					b.kinds[i] = builtinKind(f)
+				}
+			}
 			return nil
+		case recDATEMODE:
+			b.date1904 = len(body) >= 2 && binary.LittleEndian.Uint16(body) == 1
+		case recFORMAT:
+			if len(body) >= 3 {
+				if b.formats == nil {
+					b.formats = map[int]numKind{}
+				}
+				var code string
+				if b.biff8 {
+					code, _, _ = b.unicodeString(body[2:], 2)
+				} else {
+					n := int(body[2])
+					code = b.decode8(body[3:min(3+n, len(body))])
+				}
+				if len(b.formats) < maxXFs {
+					b.formats[int(binary.LittleEndian.Uint16(body))] = formatKind(code)
+				}
+			}
+		case recXF:
+			if len(body) >= 4 && len(b.xfs) < maxXFs {
+				b.xfs = append(b.xfs, int(binary.LittleEndian.Uint16(body[2:])))
+			}
 		case recFILEPASS:
 			return fmt.Errorf("office: Excel workbook is password protected: %w", scanners.ErrEncrypted)
 		case recCODEPAGE:
@@ -427,9 +476,17 @@ func (b *biffBook) readSheet(pos, end int, w *walker) ([]biffCell, []byte, error
 		text = append(text, s...)
 		cells = append(cells, biffCell{row: row, col: col, sst: -1, start: int32(start), end: int32(len(text))})
 	}
-	addNum := func(row, col uint16, f float64) {
+	addNum := func(row, col, ixfe uint16, f float64) {
 		start := len(text)
-		text = appendNumber(text, f)
+		if k := b.xfKind(ixfe); k != kindNumber {
+			if out, ok := appendSerial(text, f, k, b.date1904); ok {
+				text = out
+			} else {
+				text = appendNumber(text, f)
+			}
+		} else {
+			text = appendNumber(text, f)
+		}
 		cells = append(cells, biffCell{row: row, col: col, sst: -1, start: int32(start), end: int32(len(text))})
 	}
 	for n := 0; ; n++ {
@@ -465,6 +522,7 @@ func (b *biffBook) readSheet(pos, end int, w *walker) ([]biffCell, []byte, error
 		}
 		row := binary.LittleEndian.Uint16(body)
 		col := binary.LittleEndian.Uint16(body[2:])
+		ixfe := binary.LittleEndian.Uint16(body[4:])
 		switch typ {
 		case recLABELSST:
 			if len(body) >= 10 {
@@ -474,15 +532,15 @@ func (b *biffBook) readSheet(pos, end int, w *walker) ([]biffCell, []byte, error
 			add(row, col, []byte(b.cellString(body[6:])))
 		case recNUMBER:
 			if len(body) >= 14 {
-				addNum(row, col, math.Float64frombits(binary.LittleEndian.Uint64(body[6:])))
+				addNum(row, col, ixfe, math.Float64frombits(binary.LittleEndian.Uint64(body[6:])))
 			}
 		case recRK:
 			if len(body) >= 10 {
-				addNum(row, col, rk(binary.LittleEndian.Uint32(body[6:])))
+				addNum(row, col, ixfe, rk(binary.LittleEndian.Uint32(body[6:])))
 			}
 		case recMULRK:
 			for i, c := 4, col; i+6 <= len(body)-2; i, c = i+6, c+1 {
-				addNum(row, c, rk(binary.LittleEndian.Uint32(body[i+2:])))
+				addNum(row, c, binary.LittleEndian.Uint16(body[i:]), rk(binary.LittleEndian.Uint32(body[i+2:])))
 			}
 		case recBOOLERR:
 			if len(body) >= 8 && body[7] == 0 {
@@ -494,7 +552,7 @@ func (b *biffBook) readSheet(pos, end int, w *walker) ([]biffCell, []byte, error
 			}
 			res := body[6:14]
 			if res[6] != 0xFF || res[7] != 0xFF {
-				addNum(row, col, math.Float64frombits(binary.LittleEndian.Uint64(res)))
+				addNum(row, col, ixfe, math.Float64frombits(binary.LittleEndian.Uint64(res)))
 				continue
 			}
 			switch res[0] {

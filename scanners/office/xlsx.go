@@ -25,19 +25,31 @@ func walkXLSX(p *pkg, w *walker) error {
 		return err
 	}
 	byID := make(map[string]relationship, len(rels))
-	ssPart := ""
+	ssPart, stylesPart := "", ""
 	for _, r := range rels {
 		byID[r.id] = r
 		if relType(r.typ, "sharedStrings") {
 			ssPart = r.target
 		}
+		if relType(r.typ, "styles") {
+			stylesPart = r.target
+		}
 	}
 	if ssPart == "" && p.lookup("xl/sharedStrings.xml") != nil {
 		ssPart = "xl/sharedStrings.xml"
 	}
-	sheets, err := readWorkbookSheets(p, wb)
+	if stylesPart == "" && p.lookup("xl/styles.xml") != nil {
+		stylesPart = "xl/styles.xml"
+	}
+	sheets, date1904, err := readWorkbookSheets(p, wb)
 	if err != nil {
 		return err
+	}
+	var styles []numKind
+	if stylesPart != "" && p.lookup(stylesPart) != nil {
+		if styles, err = readStyles(p, stylesPart); err != nil {
+			return err
+		}
 	}
 	var ss *sharedStrings
 	if ssPart != "" {
@@ -77,7 +89,7 @@ func walkXLSX(p *pkg, w *walker) error {
 			}
 			continue
 		}
-		sr := &sheetReader{d: xml.NewDecoder(rc), part: rc, ss: ss, name: name}
+		sr := &sheetReader{d: xml.NewDecoder(rc), part: rc, ss: ss, name: name, styles: styles, date1904: date1904}
 		err = w.emitText(name, sr.next, func() { rc.Close() })
 		if err != nil {
 			return err
@@ -88,24 +100,33 @@ func walkXLSX(p *pkg, w *walker) error {
 
 type sheetRef struct{ name, rid string }
 
-// readWorkbookSheets lists the <sheet> elements of workbook.xml.
-func readWorkbookSheets(p *pkg, wb string) ([]sheetRef, error) {
+// readWorkbookSheets lists the <sheet> elements of workbook.xml, and
+// tells whether the workbook counts dates from 1904.
+func readWorkbookSheets(p *pkg, wb string) ([]sheetRef, bool, error) {
 	rc, err := p.open(wb)
 	if err != nil {
-		return nil, err
+		return nil, false, err
 	}
 	defer rc.Close()
 	d := xml.NewDecoder(rc)
 	var out []sheetRef
+	date1904 := false
 	for {
 		tok, err := d.RawToken()
 		if err == io.EOF {
-			return out, nil
+			return out, date1904, nil
 		}
 		if err != nil {
-			return nil, rc.why(fmt.Errorf("office: %s: %w", wb, err))
+			return nil, false, rc.why(fmt.Errorf("office: %s: %w", wb, err))
 		}
 		se, ok := tok.(xml.StartElement)
+		if ok && se.Name.Local == "workbookPr" {
+			for _, a := range se.Attr {
+				if a.Name.Local == "date1904" && (a.Value == "1" || a.Value == "true") {
+					date1904 = true
+				}
+			}
+		}
 		if !ok || se.Name.Local != "sheet" {
 			continue
 		}
@@ -120,9 +141,84 @@ func readWorkbookSheets(p *pkg, wb string) ([]sheetRef, error) {
 		}
 		out = append(out, s)
 		if len(out) > p.w.lim.MaxMembers {
-			return nil, fmt.Errorf("office: more than %d sheets: %w", p.w.lim.MaxMembers, scanners.ErrLimit)
+			return nil, false, fmt.Errorf("office: more than %d sheets: %w", p.w.lim.MaxMembers, scanners.ErrLimit)
 		}
 	}
+}
+
+// maxStyles bounds the cell formats read from styles.xml (Excel allows
+// 64,000).
+const maxStyles = 1 << 17
+
+// readStyles reads the kind of each cell format (<cellXfs><xf
+// numFmtId>) of styles.xml, from the built-in formats and the workbook's
+// own <numFmt formatCode>.
+func readStyles(p *pkg, part string) ([]numKind, error) {
+	rc, err := p.open(part)
+	if err != nil {
+		return nil, err
+	}
+	defer rc.Close()
+	d := xml.NewDecoder(rc)
+	custom := map[int]numKind{}
+	var ids []int
+	inXfs := false
+	for {
+		tok, err := d.RawToken()
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			return nil, rc.why(fmt.Errorf("office: %s: %w", part, err))
+		}
+		switch t := tok.(type) {
+		case xml.StartElement:
+			switch t.Name.Local {
+			case "numFmt":
+				id, code := -1, ""
+				for _, a := range t.Attr {
+					switch a.Name.Local {
+					case "numFmtId":
+						id, _ = strconv.Atoi(a.Value)
+					case "formatCode":
+						code = a.Value
+					}
+				}
+				if id >= 0 && len(custom) < maxStyles {
+					custom[id] = formatKind(code)
+				}
+			case "cellXfs":
+				inXfs = true
+			case "xf":
+				if !inXfs {
+					continue
+				}
+				id := 0
+				for _, a := range t.Attr {
+					if a.Name.Local == "numFmtId" {
+						id, _ = strconv.Atoi(a.Value)
+					}
+				}
+				if len(ids) >= maxStyles {
+					return nil, fmt.Errorf("office: %s: more than %d cell formats: %w", part, maxStyles, scanners.ErrLimit)
+				}
+				ids = append(ids, id)
+			}
+		case xml.EndElement:
+			if t.Name.Local == "cellXfs" {
+				inXfs = false
+			}
+		}
+	}
+	kinds := make([]numKind, len(ids))
+	for i, id := range ids {
+		if k, ok := custom[id]; ok {
+			kinds[i] = k
+		} else {
+			kinds[i] = builtinKind(id)
+		}
+	}
+	return kinds, nil
 }
 
 // sharedStrings is a workbook's shared string table, packed in one
@@ -233,6 +329,11 @@ type sheetReader struct {
 	ss   *sharedStrings
 	name string
 
+	styles   []numKind // kind of each cell format
+	date1904 bool
+	style    int    // cell format of the cell being read
+	num      []byte // a date rendered
+
 	minCol  int // first column of the sheet's dimension
 	cells   []cell
 	n       int // cells used in this row
@@ -316,7 +417,7 @@ func (r *sheetReader) start(t xml.StartElement) {
 			}
 		}
 	case "c":
-		r.col, r.typ = r.nextCol, ""
+		r.col, r.typ, r.style = r.nextCol, "", 0
 		r.cur = r.cur[:0]
 		for _, a := range t.Attr {
 			switch a.Name.Local {
@@ -326,6 +427,8 @@ func (r *sheetReader) start(t xml.StartElement) {
 				}
 			case "t":
 				r.typ = a.Value
+			case "s":
+				r.style, _ = strconv.Atoi(a.Value)
 			}
 		}
 	case "v":
@@ -400,8 +503,17 @@ func (r *sheetReader) value() []byte {
 		return r.cur
 	case "inlineStr", "str":
 		return unescapeX(r.cur)
+	case "", "n":
+		if r.style >= 0 && r.style < len(r.styles) && r.styles[r.style] != kindNumber {
+			if f, err := strconv.ParseFloat(string(r.cur), 64); err == nil {
+				if out, ok := appendSerial(r.num[:0], f, r.styles[r.style], r.date1904); ok {
+					r.num = out
+					return out
+				}
+			}
+		}
 	}
-	return r.cur // numbers, dates and errors as written
+	return r.cur // numbers, ISO dates (t="d") and errors as written
 }
 
 // appendRow writes the row's cells at their columns.
