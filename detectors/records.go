@@ -132,6 +132,7 @@ type Analyzer struct {
 	tableRows    int
 
 	detail       bool                    // the open table has no column that identifies a person
+	rowDelim     byte                    // the delimiter of the headerless row in hand
 	creditsFile  bool                    // the file is credits, a change log or package metadata
 	credits      bool                    // inside a credits section
 	creditsLeft  int                     // lines left in a credits section opened by a plain heading (-1: to the next heading)
@@ -583,6 +584,7 @@ func (a *Analyzer) headerlessRow(line int, offset int64, text []byte, ms []Locat
 		if len(a.cells) < 2 || (d == ' ' && len(a.cells) < 3) {
 			continue
 		}
+		a.rowDelim = d
 		a.row(line, offset, text, ms, nil)
 		return true
 	}
@@ -806,6 +808,11 @@ func (a *Analyzer) row(line int, offset int64, text []byte, ms []Located, cols [
 		// headerless line must tie it to a name or an ID to be one.
 		r.fromRow = cols != nil
 		if cols == nil {
+			// A headerless delimited line, or a record of a binary's
+			// strings, is one of a list when the file has several (a CSV
+			// of numbers with a label column); a print line only when the
+			// value is most of it.
+			r.listed = a.binary || a.rowDelim == ',' || a.rowDelim == '\t'
 			content := len(trimASCIISpace(text))
 			for _, m := range ms {
 				if contactCategory(m.Category) && (m.End-m.Start)*10 >= content*6 {
@@ -929,6 +936,15 @@ func namePart(v []byte) bool {
 	return true
 }
 
+// mobileContact reports whether a record's contact value is a mobile
+// number (070/080/090): a person's own line, even alone in a memo,
+// where a fixed line or an address in running text is as often an
+// organisation's or a project's.
+func mobileContact(contact string) bool {
+	return strings.HasPrefix(contact, "phone:070") || strings.HasPrefix(contact, "phone:080") ||
+		strings.HasPrefix(contact, "phone:090")
+}
+
 // contactKinds counts the kinds of contact data in a set of fields: a
 // phone, an e-mail address, a postal address (with or without its
 // postal code). Two of them in one section tie it to one addressee.
@@ -1049,7 +1065,7 @@ func (a *Analyzer) blockLine(line int, offset int64, text []byte, ms []Located) 
 		if isNameCat(m.Category) && m.Confidence >= MinConfidence && !m.Dummy && !m.Org {
 			b.names++
 		}
-		listed := contactCategory(m.Category) && (m.End-m.Start)*10 >= content*6
+		listed := contactCategory(m.Category) && (a.binary || (m.End-m.Start)*10 >= content*6)
 		b.items = append(b.items, blockItem{m: m, kept: a.keep(m), listed: listed})
 	}
 	// Titles in 『』 on a line are the reading data of the person in hand.
@@ -1254,7 +1270,7 @@ func (a *Analyzer) closeRecord() {
 		}
 		return
 	}
-	if len(keys) == 0 || (!dummy && contactOnly && !r.fromRow && contactKinds(r.fields) < 2) {
+	if len(keys) == 0 || (!dummy && contactOnly && !r.fromRow && contactKinds(r.fields) < 2 && !mobileContact(r.contact)) {
 		// Nothing identifies a person, or only an address or a number in
 		// running text (a bug-report address, a mailing list in a manual):
 		// a weak signal, not a record of a person.

@@ -188,6 +188,9 @@ func setupScan(args []string, stderr io.Writer) (j *scanJob, code int, ok bool) 
 		if len(pol.Allow.Values) > 0 {
 			j.opt.AllowValue = pol.allowValue
 		}
+		if len(pol.siteRules) > 0 {
+			j.opt.Detectors = append(detectors.All(), pol.siteRules...)
+		}
 	}
 	return j, 0, true
 }

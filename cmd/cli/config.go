@@ -12,6 +12,8 @@ import (
 	"github.com/BurntSushi/toml"
 	"github.com/bmatcuk/doublestar/v4"
 
+	"github.com/rouei/rouei/detectors"
+	"github.com/rouei/rouei/patterns"
 	"github.com/rouei/rouei/scanners"
 	"github.com/rouei/rouei/scanners/ftp"
 )
@@ -53,6 +55,11 @@ type policy struct {
 		MaxHostBytes   int64    `toml:"max_host_bytes"`
 		Contact        string   `toml:"contact"`
 	} `toml:"ftp"`
+	// Rules are site rules in the shape of patterns/rules.toml (a
+	// vendor's own patron-ID format), run beside the built-in ones.
+	Rules []patterns.Rule `toml:"rule"`
+
+	siteRules []detectors.Detector // Rules compiled
 }
 
 // duration reads "500ms", "5m" in TOML.
@@ -82,6 +89,14 @@ func loadPolicy(path string) (*policy, error) {
 		if !doublestar.ValidatePattern(g) {
 			return nil, fmt.Errorf("config %s: bad glob in allow.paths: %q", path, g)
 		}
+	}
+	for i, r := range p.Rules {
+		if r.ID == "" || r.Category == "" || r.Pattern == "" || len(r.Keywords) == 0 {
+			return nil, fmt.Errorf("config %s: rule %d needs id, category, pattern and keywords", path, i+1)
+		}
+	}
+	if p.siteRules, err = detectors.CompileRules(p.Rules); err != nil {
+		return nil, fmt.Errorf("config %s: %w", path, err)
 	}
 	if len(p.Allow.Values) > 0 && p.hashKey() == "" {
 		return nil, fmt.Errorf("config %s: allow.values needs allow.hash_key or ROUEI_ALLOW_KEY", path)

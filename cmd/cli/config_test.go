@@ -3,6 +3,7 @@ package cli
 import (
 	"bytes"
 	"encoding/json"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -136,5 +137,43 @@ func TestStateShowsWhatChanged(t *testing.T) {
 	}
 	if code, _, _ := run(t, "scan", "--state", filepath.Join(dir, "no", "such", "dir", "s.db"), target); code != ExitUsage {
 		t.Errorf("unusable state file: exit %d, want 2", code)
+	}
+}
+
+// TestPolicySiteRules: a vendor's own patron-ID format, declared in the
+// policy file like a built-in rule, is found and ties a free-text
+// record to its patron; a rule that does not compile is a usage error.
+func TestPolicySiteRules(t *testing.T) {
+	dir := t.TempDir()
+	target := filepath.Join(dir, "dist")
+	// Reminder letters whose only identifier is the vendor's card number.
+	var letters strings.Builder
+	for i, name := range []string{"佐藤 健一", "高橋 恵子", "伊藤 誠"} {
+		fmt.Fprintf(&letters, "%s 様\n貸出券 LIB-%06d\nTEL 090-3141-%04d\n\n", name, 104729+i, 5926+i)
+	}
+	writeFile(t, filepath.Join(target, "letters.txt"), letters.String())
+	cfg := filepath.Join(dir, "rouei.toml")
+	writeFile(t, cfg, `[[rule]]
+id = "site-card"
+category = "patron_id"
+description = "our card numbers (LIB-nnnnnn)"
+keywords = ["LIB-"]
+pattern = '(?<v>LIB-\d{6})(?!\d)'
+confidence = 0.9
+`)
+	_, js, stderr := run(t, "scan", "--config", cfg, "--format", "json", target)
+	r := decode(t, js)
+	ids := 0
+	for _, f := range r.Findings {
+		if f.Detector == "site-card" && f.Category == "patron_id" {
+			ids++
+		}
+	}
+	if ids != 3 {
+		t.Errorf("%d site-rule findings, want 3 (%s)", ids, stderr)
+	}
+	writeFile(t, cfg, "[[rule]]\nid = \"bad\"\ncategory = \"patron_id\"\nkeywords = [\"x\"]\npattern = '(?<v>['\n")
+	if code, _, stderr := run(t, "scan", "--config", cfg, target); code != ExitUsage || !strings.Contains(stderr, "rule bad") {
+		t.Errorf("bad rule: exit %d, %s", code, stderr)
 	}
 }
