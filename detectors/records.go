@@ -140,6 +140,7 @@ type Analyzer struct {
 	vocabSeen    vocabSeen               // words that named the list
 	headFields   []Field                 // the fields of a.heads
 	listed       []listedContact         // contact values alone on their lines, persons if there are minListed of them
+	nonBlank     int                     // lines with text
 	document     bool                    // the file is documentation markup (a man page, HTML, Markdown, Texinfo): its bare addresses are examples and credits
 	dictSample   int                     // lines of the file's start tried as dictionary entries
 	dictHits     int                     // … that are
@@ -154,8 +155,13 @@ type listedContact struct {
 }
 
 // minListed is how many contact values alone on their lines make a
-// list of contacts (fewer are an address in a manual, a footer).
-const minListed = 3
+// list of contacts (fewer are an address in a manual, a footer), and
+// 1/listShare of the file's lines the least share of them (a password
+// list with three phone-shaped words is no list of phones).
+const (
+	minListed = 3
+	listShare = 10
+)
 
 // dictSampleLines is how many first lines are tried as dictionary
 // entries; a file most of whose sampled lines are entries is a
@@ -247,6 +253,7 @@ func (a *Analyzer) Line(line int, offset int64, text []byte, ms []Located) {
 		a.endBlock()
 		return
 	}
+	a.nonBlank++
 	if isRuleLine(text) {
 		a.endSection()
 		return
@@ -348,7 +355,9 @@ func markOrganisational(text []byte, ms []Located) {
 		if orgEmail(m.Value) || roleMailbox(m.Value) {
 			m.Org = true
 		}
-		if m.Start == 0 || text[m.Start-1] != '<' {
+		if m.Start == 0 || (text[m.Start-1] != '<' && text[m.Start-1] != '(') {
+			// "Name <address>" and "Name (address)" are how credits and
+			// headers write an author, never how a record holds a patron.
 			continue
 		}
 		for j := range ms {
@@ -1326,7 +1335,7 @@ func (a *Analyzer) closeRecord() {
 // file order, with the number of all matches.
 func (a *Analyzer) Result() (FileVerdict, []Located, int) {
 	a.endSection()
-	if len(a.listed) >= minListed && !a.document {
+	if len(a.listed) >= minListed && len(a.listed)*listShare >= a.nonBlank && !a.document {
 		for _, l := range a.listed {
 			a.people.add([]string{l.key}, true)
 			a.fields |= l.fields
