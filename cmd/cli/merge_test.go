@@ -108,13 +108,15 @@ func TestMergeRefusesMismatchedParts(t *testing.T) {
 func TestShardFlag(t *testing.T) {
 	dir := t.TempDir()
 	writeFile(t, filepath.Join(dir, "a.txt"), "x\n")
-	for _, bad := range []string{"0/3", "4/3", "3", "a/b", "1/0", "-1/2", "1/100000"} {
+	for _, bad := range []string{"0/3", "4/3", "3", "a/b", "1/0", "-1/2", "1/100000", "3+1/3", "-1+1/3", "0+2/3", "+1/3"} {
 		if code, _, stderr := run(t, "scan", "--no-progress", "--shard", bad, dir); code != ExitUsage || !strings.Contains(stderr, "--shard") {
 			t.Errorf("--shard %s: exit %d, stderr %q", bad, code, stderr)
 		}
 	}
-	if s, err := parseShard(" 2/8 "); err != nil || s.Index != 2 || s.Count != 8 {
-		t.Errorf("parseShard(2/8) = %+v, %v", s, err)
+	for in, want := range map[string]report.Shard{" 2/8 ": {Index: 2, Count: 8}, "1/1": {Index: 1, Count: 1}, "0+1/4": {Index: 1, Count: 4}, "3+1/4": {Index: 4, Count: 4}} {
+		if s, err := parseShard(in); err != nil || *s != want {
+			t.Errorf("parseShard(%q) = %+v, %v; want %+v", in, s, err, want)
+		}
 	}
 }
 

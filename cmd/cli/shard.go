@@ -46,13 +46,25 @@ func (s *sweepFlags) register(fs *flag.FlagSet) {
 	fs.BoolVar(&s.exitZero, "exit-zero", false, "exit 0 once the report is written, whatever it holds (for the parts of a sweep: rouei merge gives the gate's status)")
 }
 
-// parseShard parses "K/N" (1 ≤ K ≤ N).
+// parseShard parses "K/N" (1 ≤ K ≤ N). K may be written "I+1", for a
+// scheduler's 0-based index where no shell can add one: a Kubernetes
+// Indexed Job's args say --shard=$(JOB_COMPLETION_INDEX)+1/8.
 func parseShard(s string) (*report.Shard, error) {
+	bad := fmt.Errorf("--shard %q: want K/N with 1 ≤ K ≤ N ≤ %d (e.g. 2/8, or I+1/8 for a 0-based index I)", s, maxShards)
 	ks, ns, ok := strings.Cut(strings.TrimSpace(s), "/")
-	k, err1 := strconv.Atoi(ks)
+	if !ok {
+		return nil, bad
+	}
+	k, err := strconv.Atoi(ks)
+	if i, one, plus := strings.Cut(ks, "+"); plus && one == "1" {
+		k, err = strconv.Atoi(i)
+		if err == nil && k >= 0 {
+			k++
+		}
+	}
 	n, err2 := strconv.Atoi(ns)
-	if !ok || err1 != nil || err2 != nil || n < 1 || n > maxShards || k < 1 || k > n {
-		return nil, fmt.Errorf("--shard %q: want K/N with 1 ≤ K ≤ N ≤ %d (e.g. 2/8)", s, maxShards)
+	if err != nil || err2 != nil || n < 1 || n > maxShards || k < 1 || k > n {
+		return nil, bad
 	}
 	return &report.Shard{Index: k, Count: n}, nil
 }
