@@ -194,6 +194,9 @@ func writeMerged(r *report.Report, format, output string, stdout io.Writer, lang
 	var out io.Writer = stdout
 	var file *os.File
 	if output != "" {
+		if err := os.MkdirAll(filepath.Dir(output), 0o700); err != nil {
+			return err
+		}
 		var err error
 		file, err = os.OpenFile(output, os.O_WRONLY|os.O_CREATE|os.O_TRUNC, 0o600)
 		if err != nil {

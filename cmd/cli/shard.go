@@ -192,6 +192,13 @@ func (j *scanJob) setupSweep() error {
 	}
 	j.plan = newPlan(s, j.targets)
 	j.opt.Part = j.plan.part
+	// A part's report goes to a directory of a shared volume that no shell
+	// made beforehand (containers have none): make it.
+	if o := j.f.output; o != "" {
+		if err := os.MkdirAll(filepath.Dir(o), 0o700); err != nil {
+			return fmt.Errorf("--output: %w", err)
+		}
+	}
 	return nil
 }
 
