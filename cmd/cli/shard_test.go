@@ -246,6 +246,12 @@ func TestShardedSweepMergesToTheOneProcessReport(t *testing.T) {
 		}
 		if format == "json" {
 			sameReport(t, "merged shards", single, readJSON(t, out))
+		} else {
+			singleSARIF := filepath.Join(e.dir, "single.sarif")
+			run(t, e.scanArgs("--format", "sarif", "-o", singleSARIF)...)
+			if a, b := sarifSansTimes(t, singleSARIF), sarifSansTimes(t, out); a != b {
+				t.Errorf("merged SARIF differs from one process's (times aside):\n%.3000s\n---\n%.3000s", a, b)
+			}
 		}
 	}
 	// A directory of reports is the same as the reports (no shell in a container to expand *.json).
@@ -371,4 +377,27 @@ func TestShardedLoneContainer(t *testing.T) {
 			}
 		})
 	}
+}
+
+// sarifSansTimes is a SARIF log without its invocations' start and end times.
+func sarifSansTimes(t *testing.T, path string) string {
+	t.Helper()
+	data, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var log map[string]any
+	if err := json.Unmarshal(data, &log); err != nil {
+		t.Fatalf("%s: %v", path, err)
+	}
+	runs, _ := log["runs"].([]any)
+	for _, r := range runs {
+		invs, _ := r.(map[string]any)["invocations"].([]any)
+		for _, inv := range invs {
+			delete(inv.(map[string]any), "startTimeUtc")
+			delete(inv.(map[string]any), "endTimeUtc")
+		}
+	}
+	out, _ := json.MarshalIndent(log, "", " ")
+	return string(out)
 }
