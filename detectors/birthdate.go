@@ -30,9 +30,13 @@ func (BirthDate) Category() string { return "birth_date" }
 const (
 	birthConfLabel   = 0.9
 	birthConfCompact = 0.8
-	birthConfEra     = 0.7
-	birthConfLetter  = 0.5
-	birthConfDummy   = 0.3
+	// An unlabelled 和暦 date is any date of a letter or a form (its
+	// issue, a deadline): alone it stays below MinConfidence; a birth
+	// label, a birth-date column or an age in the same record make it one.
+	birthConfEra    = 0.45
+	birthConfLetter = 0.4
+	birthConfAge    = 0.7 // an unlabelled 和暦 date in a record with an age
+	birthConfDummy  = 0.3
 )
 
 var birthLabels = newLabels(

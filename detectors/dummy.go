@@ -50,3 +50,19 @@ func digitsOnly(s string) string {
 	}
 	return b.String()
 }
+
+// placeholderName reports whether a dummy name is a placeholder that is
+// also an ordinary name (山田 太郎, 鈴木 一郎: patterns/dummy_names.txt),
+// as opposed to one that is test data by itself (テスト 花子, 名無し).
+func placeholderName(v string) bool {
+	key := personKey(v)
+	if !nameDataOnce().dummy[key] {
+		return false
+	}
+	for _, p := range nameDummyPrefixes {
+		if strings.HasPrefix(key, p) {
+			return false
+		}
+	}
+	return !strings.Contains(key, "名無") && !strings.Contains(key, "権兵衛")
+}

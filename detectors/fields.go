@@ -38,6 +38,13 @@ const (
 	FieldRegistered
 	FieldSex
 	FieldDept
+	FieldReturnDate // the date a loan was returned: a loan history, not an overdue list
+	FieldUpdated    // a record's update or expiry date: says nothing of what the record is
+	FieldExtension  // an internal extension (内線): organisational, never a person's phone
+	FieldSurname    // 姓: joined with FieldGivenName into one name
+	FieldGivenName  // 名
+	FieldSurnameKana
+	FieldGivenKana
 	numFields
 )
 
@@ -45,6 +52,7 @@ var fieldNames = [numFields]string{
 	"", "name", "name_kana", "phone", "email", "address", "postal_code", "birth_date", "age",
 	"my_number", "patron_id", "book_title", "isbn", "author", "publisher", "loan_date",
 	"due_date", "overdue_days", "hold_no", "hold_date", "hold_expiry", "pickup", "registered", "sex", "dept",
+	"return_date", "updated", "extension", "surname", "given_name", "surname_kana", "given_kana",
 }
 
 // String returns the field's name as in patterns/headers.txt.
@@ -61,6 +69,19 @@ func (f Field) data() bool {
 	switch f {
 	case FieldName, FieldNameKana, FieldPhone, FieldEmail, FieldAddress, FieldPostalCode,
 		FieldBirthDate, FieldAge, FieldMyNumber, FieldPatronID, FieldBookTitle, FieldISBN:
+		return true
+	}
+	return false
+}
+
+// identifies reports whether a column of this field tells whose record
+// a row is: a table without one is a detail table (the titles and dates
+// of a reminder), whose rows belong to the person in hand.
+func (f Field) identifies() bool {
+	switch f {
+	case FieldName, FieldNameKana, FieldPhone, FieldEmail, FieldAddress, FieldPostalCode, FieldBirthDate,
+		FieldMyNumber, FieldPatronID, FieldSurname, FieldGivenName, FieldSurnameKana, FieldGivenKana,
+		FieldAuthor, FieldPublisher, FieldDept, FieldExtension, FieldHoldNo:
 		return true
 	}
 	return false
@@ -173,6 +194,7 @@ const (
 	vocabContact
 	vocabOrganisation
 	numVocab
+	vocabNone = numVocab // no vocabulary class (scores fields alone)
 )
 
 var vocabClassNames = map[string]vocabClass{
@@ -212,8 +234,30 @@ var vocabulary = sync.OnceValue(func() *vocabIndex {
 	return ix
 })
 
+// vocabSeen keeps the first few distinct words of each class that a
+// file used, so that a verdict can name them.
+type vocabSeen [numVocab][]string
+
+// maxVocabSeen is how many words of a class a verdict names.
+const maxVocabSeen = 3
+
+func (s *vocabSeen) note(c vocabClass, w []byte) {
+	if s == nil || len(s[c]) >= maxVocabSeen {
+		return
+	}
+	for _, x := range s[c] {
+		if x == string(w) {
+			return
+		}
+	}
+	s[c] = append(s[c], string(w))
+}
+
 // countVocab adds the vocabulary words in line to counts.
-func countVocab(counts *[numVocab]int, line []byte) {
+func countVocab(counts *[numVocab]int, line []byte) { countVocabSeen(counts, nil, line) }
+
+// countVocabSeen is countVocab that also notes the words in seen.
+func countVocabSeen(counts *[numVocab]int, seen *vocabSeen, line []byte) {
 	ix := vocabulary()
 	for i := 0; i+2 < len(line); i++ {
 		k := uint32(line[i])<<16 | uint32(line[i+1])<<8 | uint32(line[i+2])
@@ -223,6 +267,7 @@ func countVocab(counts *[numVocab]int, line []byte) {
 		for _, w := range ix.words[k] {
 			if bytes.HasPrefix(line[i:], w.word) {
 				counts[w.class]++
+				seen.note(w.class, w.word)
 				i += len(w.word) - 1
 				break
 			}

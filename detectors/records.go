@@ -62,6 +62,7 @@ type FileVerdict struct {
 	Columns        []string       // header cells behind the verdict, as written (tables)
 	Fields         []string       // kinds of data in the people's records (name, phone, …)
 	Categories     map[string]int // counted matches per category (dummy ones included)
+	Reasons        []Reason       // why: the evidence behind the class and the context that capped it
 }
 
 // FindingSeverity is the severity of one of the file's matches: dummy
@@ -118,20 +119,45 @@ type Analyzer struct {
 	recent [recentLines]recentLine
 	nrec   int
 
-	vocab          [numVocab]int
-	fields         fieldSet // fields of non-dummy person records
-	categories     map[string]int
-	persons        map[uint64]struct{}
-	contactPersons map[uint64]struct{}
-	dummyPersons   map[uint64]struct{}
-	overflow       int
-	myNumber       int
-	weak           int // records with weak signals only (an age, a date)
-	dummyNamed     int // dummy records with a dummy name (山田太郎)
-	org            int // organisational matches
-	lines          int
-	tableRows      int
+	vocab        [numVocab]int
+	fields       fieldSet // fields of non-dummy person records
+	categories   map[string]int
+	people       people              // persons, told apart by their identifiers
+	dummyPersons map[uint64]struct{} // test people (山田 太郎 with 090-0000-0000)
+	myNumber     int
+	weak         int // records with weak signals only (an age, a date)
+	dummyNamed   int // dummy records with a dummy name (山田太郎)
+	org          int // organisational matches
+	lines        int
+	tableRows    int
+
+	detail       bool                    // the open table has no column that identifies a person
+	creditsFile  bool                    // the file is credits, a change log or package metadata
+	credits      bool                    // inside a credits section
+	attributed   [attrDictionary + 1]int // matches capped as public attributions, by how
+	vocabSeen    vocabSeen               // words that named the list
+	headFields   []Field                 // the fields of a.heads
+	listed       []listedContact         // contact values alone on their lines, persons if there are minListed of them
+	dictSample   int                     // lines of the file's start tried as dictionary entries
+	dictHits     int                     // … that are
+	idKeyed      int                     // persons' records keyed on a patron ID
+	contactKeyed int                     // … on a contact value alone
 }
+
+// listedContact is a contact value alone on its line, tied to no name.
+type listedContact struct {
+	key    string
+	fields fieldSet
+}
+
+// minListed is how many contact values alone on their lines make a
+// list of contacts (fewer are an address in a manual, a footer).
+const minListed = 3
+
+// dictSampleLines is how many first lines are tried as dictionary
+// entries; a file most of whose sampled lines are entries is a
+// dictionary throughout.
+const dictSampleLines = 256
 
 // recentLine keeps the start of a recent line of the current block, to
 // be searched for organisation words once a match turns up.
@@ -150,8 +176,9 @@ type block struct {
 }
 
 type blockItem struct {
-	m    Located
-	kept int // index in kept, or -1
+	m      Located
+	kept   int  // index in kept, or -1
+	listed bool // the value is most of its line: a list of contacts, not prose
 }
 
 // record is the personal data of one person: a table row, or a section
@@ -162,8 +189,15 @@ type record struct {
 	fields          fieldSet
 	real, dummy     int
 	myNumber, books bool
-	nameDummy       bool
+	nameDummy       bool   // a name that is test data by itself (テスト花子)
+	placeholder     []int  // kept indices of placeholder names (山田 太郎): dummy only with fake or no contact data
+	realAttrs       int    // real matches other than names: contact data, birth dates, ages, My Numbers
+	fromRow         bool   // the record is a table row or a delimited line
+	listed          bool   // a contact value that is most of its line (a list of addresses)
+	weakBirth       string // an unlabelled 和暦 date: a birth date only beside an age
+	weakBirthKept   int
 	dummyKey        string    // tells dummy people apart
+	dummyNameKey    bool      // dummyKey is a name
 	pending         []Located // patron IDs and titles, kept once the record proves to be a person's
 }
 
@@ -172,10 +206,10 @@ type record struct {
 // extracted from a binary file: a table opened by a header there is not
 // closed by the junk strings between its rows.
 func NewAnalyzer(maxKept int, binary bool) *Analyzer {
+	seed := maphash.MakeSeed()
 	return &Analyzer{
-		binary: binary, maxKept: maxKept, seed: maphash.MakeSeed(),
-		categories: map[string]int{}, persons: map[uint64]struct{}{},
-		contactPersons: map[uint64]struct{}{}, dummyPersons: map[uint64]struct{}{},
+		binary: binary, maxKept: maxKept, seed: seed, people: newPeople(seed),
+		categories: map[string]int{}, dummyPersons: map[uint64]struct{}{},
 	}
 }
 
@@ -214,13 +248,34 @@ func (a *Analyzer) Line(line int, offset int64, text []byte, ms []Located) {
 		a.endSection()
 		return
 	}
-	markOrganisational(text, ms)
-	if a.lines <= vocabLines {
-		countVocab(&a.vocab, text)
+	if a.dictSample < dictSampleLines && !commentLine(text) {
+		a.dictSample++
+		if dictionaryEntry(text) {
+			a.dictHits++
+		}
 	}
+	if h, ok := heading(text); ok && len(ms) == 0 {
+		a.credits = creditsHeading(h)
+	}
+	if len(ms) > 0 {
+		a.attribute(text, ms)
+	}
+	markOrganisational(text, ms)
 	if len(ms) == 0 && a.header(text) {
-		a.endSection()
+		// A header's words type its columns; they are not counted again
+		// as the document's vocabulary (返却期限 beside 返却日 is a loan
+		// history's column, not a reminder's wording). A table with no
+		// column that identifies a person (書名 / 返却期限 in a reminder)
+		// belongs to the section in hand.
+		if a.detail {
+			a.endBlock()
+		} else {
+			a.endSection()
+		}
 		return
+	}
+	if a.lines <= vocabLines {
+		countVocabSeen(&a.vocab, &a.vocabSeen, text)
 	}
 	if a.table {
 		if a.tableRow(line, offset, text, ms) {
@@ -234,6 +289,28 @@ func (a *Analyzer) Line(line int, offset int64, text []byte, ms []Located) {
 		return
 	}
 	a.blockLine(line, offset, text, ms)
+}
+
+// attribute marks the matches of a line that are public attributions
+// or dictionary entries: organisational, never a person's record.
+func (a *Analyzer) attribute(text []byte, ms []Located) {
+	kind := notAttribution
+	switch {
+	case a.creditsFile:
+		kind = attrFile
+	case a.credits:
+		kind = attrSection
+	case creditLine(text) || roffComment(text):
+		kind = attrLine
+	case dictionaryEntry(text):
+		kind = attrDictionary
+	default:
+		return
+	}
+	for i := range ms {
+		ms[i].Org = true
+	}
+	a.attributed[kind] += len(ms)
 }
 
 // isBlankLine reports whether a line holds only white space.
@@ -250,7 +327,7 @@ func markOrganisational(text []byte, ms []Located) {
 		if m.Category != "email" {
 			continue
 		}
-		if orgEmail(m.Value) {
+		if orgEmail(m.Value) || roleMailbox(m.Value) {
 			m.Org = true
 		}
 		if m.Start == 0 || text[m.Start-1] != '<' {
@@ -268,10 +345,11 @@ func markOrganisational(text []byte, ms []Located) {
 // SetName tells the analyzer the file's name: a vendor's export is often
 // named for what it holds (tokusoku_200506.csv, 延滞リスト.xlsx).
 func (a *Analyzer) SetName(name string) {
+	a.creditsFile = attributionFile(name)
 	if i := strings.LastIndexAny(name, "/\\"); i >= 0 {
 		name = name[i+1:]
 	}
-	countVocab(&a.vocab, []byte(strings.ToUpper(name)))
+	countVocabSeen(&a.vocab, &a.vocabSeen, []byte(strings.ToUpper(name)))
 }
 
 // ruleStart marks the bytes a rule line can start with: the ASCII rule
@@ -390,17 +468,20 @@ func (a *Analyzer) tryHeader(text []byte) bool {
 	}
 	a.cols = a.cols[:0]
 	a.heads = a.heads[:0]
+	a.headFields = a.headFields[:0]
 	a.minCells = 2
+	a.detail = true
 	for i, c := range a.cells {
 		var f Field
 		f, a.hbuf = headerField(a.hbuf, c)
 		a.cols = append(a.cols, f)
 		if f != FieldNone {
 			a.heads = append(a.heads, headerText(c))
+			a.headFields = append(a.headFields, f)
 			a.minCells = i + 1
+			a.detail = a.detail && !f.identifies()
 		}
 	}
-	countVocab(&a.vocab, text)
 	return true
 }
 
@@ -457,20 +538,33 @@ func hasCol(cols []Field, f Field) bool {
 // headerlessRow reads a delimited line with contact data but no header:
 // its cells are typed from their values.
 func (a *Analyzer) headerlessRow(line int, offset int64, text []byte, ms []Located) bool {
-	hasContact := false
+	hasContact, hasName := false, false
 	for _, m := range ms {
 		if contactCategory(m.Category) || m.Category == "my_number" {
 			hasContact = true
 		}
+		if isNameCat(m.Category) && m.Confidence >= MinConfidence {
+			hasName = true
+		}
 	}
-	if !hasContact {
+	if !hasContact && !(hasName && hasDateCell(text)) {
+		// A row is a person's record when it holds contact data, or a
+		// name beside a date (a loan, a hold) in delimited cells.
 		return false
 	}
-	for _, d := range [...]byte{'\t', ','} {
-		if bytes.Count(text, []byte{d}) < 2 {
+	for _, d := range [...]byte{'\t', ',', ' '} {
+		if d == ' ' {
+			// A print line: columns two or more spaces apart.
+			if bytes.Count(trimASCIISpace(text), []byte("  ")) < 2 {
+				continue
+			}
+		} else if bytes.Count(text, []byte{d}) < 2 {
 			continue
 		}
 		a.cells = splitCells(a.cells[:0], text, d)
+		if len(a.cells) < 3 {
+			continue
+		}
 		a.row(line, offset, text, ms, nil)
 		return true
 	}
@@ -530,7 +624,14 @@ func isNameCat(c string) bool { return c == "name" || c == "name_kana" }
 // row turns one table row into a record. cols types the cells (nil: type
 // them from their values).
 func (a *Analyzer) row(line int, offset int64, text []byte, ms []Located, cols []Field) {
-	a.endSection()
+	detail := a.detail && cols != nil
+	if detail {
+		// A table of titles and dates inside a reminder: the rows are the
+		// reading data of the person the section is about.
+		a.endBlock()
+	} else {
+		a.endSection()
+	}
 	r := &a.cur
 	at := func(s, e int) Located {
 		return Located{Match: Match{Start: s, End: e}, Line: line, Offset: offset}
@@ -561,6 +662,7 @@ func (a *Analyzer) row(line int, offset int64, text []byte, ms []Located, cols [
 		}
 		a.add(r, m, a.keep(m))
 	}
+	var split [4][]byte // surname, given name, their kana: joined into one name below
 	for i, c := range a.cells {
 		f := FieldNone
 		if i < len(cols) {
@@ -572,6 +674,8 @@ func (a *Analyzer) row(line int, offset int64, text []byte, ms []Located, cols [
 		}
 		s, e := cellSpan(text, v)
 		switch f {
+		case FieldSurname, FieldGivenName, FieldSurnameKana, FieldGivenKana:
+			split[f-FieldSurname] = v
 		case FieldNone:
 			// Typed from its value below when the row has no header.
 		case FieldName, FieldNameKana:
@@ -585,7 +689,7 @@ func (a *Analyzer) row(line int, offset int64, text []byte, ms []Located, cols [
 			}
 			if cat != "" {
 				m := at(s, e)
-				m.Detector, m.Category, m.Value, m.Confidence = nameDetectorID(cat), cat, string(v), 0.9
+				m.Detector, m.Category, m.Value, m.Confidence = nameDetectorID(cat), cat, string(v), confColumn
 				m.Dummy = dummy
 				a.add(r, m, a.keep(m))
 			}
@@ -595,7 +699,7 @@ func (a *Analyzer) row(line int, offset int64, text []byte, ms []Located, cols [
 			}
 			if iso, ok := parseBirthCell(v); ok {
 				m := at(s, e)
-				m.Detector, m.Category, m.Value, m.Confidence = "jp-birthdate", "birth_date", iso, 0.85
+				m.Detector, m.Category, m.Value, m.Confidence = "jp-birthdate", "birth_date", iso, confColumnDate
 				a.add(r, m, a.keep(m))
 			}
 		case FieldMyNumber:
@@ -604,7 +708,7 @@ func (a *Analyzer) row(line int, offset int64, text []byte, ms []Located, cols [
 			}
 			if d := digitBytes(v); len(d) == 12 && validMyNumber(d) {
 				m := at(s, e)
-				m.Detector, m.Category, m.Value, m.Confidence = "jp-mynumber", "my_number", string(d), 0.9
+				m.Detector, m.Category, m.Value, m.Confidence = "jp-mynumber", "my_number", string(d), confColumn
 				m.Dummy = dummies().myNumber[string(d)]
 				a.add(r, m, a.keep(m))
 			}
@@ -614,7 +718,7 @@ func (a *Analyzer) row(line int, offset int64, text []byte, ms []Located, cols [
 			}
 			if n, ok := smallNumber(v); ok && n <= 120 {
 				m := at(s, e)
-				m.Detector, m.Category, m.Value, m.Confidence = "jp-age", "age", string(v), 0.8
+				m.Detector, m.Category, m.Value, m.Confidence = "jp-age", "age", string(v), confColumnWeak
 				a.add(r, m, a.keep(m))
 			}
 		case FieldAddress:
@@ -622,31 +726,50 @@ func (a *Analyzer) row(line int, offset int64, text []byte, ms []Located, cols [
 				continue
 			}
 			m := at(s, e)
-			m.Detector, m.Category, m.Value, m.Confidence = "jp-address", "address", string(v), 0.85
+			m.Detector, m.Category, m.Value, m.Confidence = AddressDetector, "address", string(v), confColumnAddr
 			m.Dummy = isDummyAddress(m.Value)
 			a.add(r, m, a.keep(m))
 		case FieldPatronID:
 			m := at(s, e)
-			m.Detector, m.Category, m.Value, m.Confidence = "patron-id", "patron_id", string(v), 0.8
+			m.Detector, m.Category, m.Value, m.Confidence = PatronIDDetector, "patron_id", string(v), confColumnWeak
 			r.pending = append(r.pending, m)
 		case FieldBookTitle:
 			m := at(s, e)
-			m.Detector, m.Category, m.Value, m.Confidence = "book-title", "book_title", string(v), 0.8
+			m.Detector, m.Category, m.Value, m.Confidence = BookTitleDetector, "book_title", string(v), confColumnWeak
 			r.pending = append(r.pending, m)
 		case FieldISBN:
 			if d := digitBytes(v); validISBN(d) {
 				m := at(s, e)
-				m.Detector, m.Category, m.Value, m.Confidence = "isbn", "isbn", string(v), 0.9
+				m.Detector, m.Category, m.Value, m.Confidence = ISBNDetector, "isbn", string(v), confColumn
 				r.pending = append(r.pending, m)
 			}
 		default:
 			r.fields.add(f) // loan/due/hold dates, pickup branch …: the row's kind
 		}
 	}
+	for k, cat := range [2]string{"name", "name_kana"} {
+		sur, giv := split[2*k], split[2*k+1]
+		if len(sur) == 0 || len(giv) == 0 {
+			continue
+		}
+		s, _ := cellSpan(text, sur)
+		_, e := cellSpan(text, giv)
+		if s > e {
+			s, e = e, s
+		}
+		if covered(s, e, cat) {
+			continue
+		}
+		v := string(sur) + " " + string(giv)
+		m := at(s, e)
+		m.Detector, m.Category, m.Value, m.Confidence = nameDetectorID(cat), cat, v, confColumn
+		m.Dummy = isDummyName(v)
+		a.add(r, m, a.keep(m))
+	}
 	if cols == nil {
 		a.typeFromValues(r, text, line, offset, covered)
 	}
-	if r.name == "" && r.kana == "" && (hasCol(cols, FieldDept) || hasVocab(text, vocabOrganisation)) {
+	if r.name == "" && r.kana == "" && (hasCol(cols, FieldDept) || hasCol(cols, FieldExtension) || hasVocab(text, vocabOrganisation)) {
 		// A department's row (部署名, 内線, the library's numbers): not a person.
 		for i := first; i < len(a.kept); i++ {
 			a.kept[i].Org = true
@@ -656,7 +779,13 @@ func (a *Analyzer) row(line int, offset int64, text []byte, ms []Located, cols [
 		*r = record{pending: pending}
 		return
 	}
-	a.closeRecord()
+	if !detail {
+		// A row of a table whose header typed its columns is a record
+		// even with a contact value alone (a column of addresses); a
+		// headerless line must tie it to a name or an ID to be one.
+		r.fromRow = cols != nil
+		a.closeRecord()
+	}
 }
 
 // typeFromValues types the cells of a headerless row that no detector
@@ -682,8 +811,8 @@ func (a *Analyzer) typeFromValues(r *record, text []byte, line int, offset int64
 			continue
 		}
 		if i == 0 && len(v) >= 6 && len(v) <= 12 && isDigits(v) {
-			m := Located{Match: Match{Detector: "patron-id", Category: "patron_id", Value: string(v),
-				Start: s, End: e, Confidence: 0.6}, Line: line, Offset: offset}
+			m := Located{Match: Match{Detector: PatronIDDetector, Category: "patron_id", Value: string(v),
+				Start: s, End: e, Confidence: confValueID}, Line: line, Offset: offset}
 			r.pending = append(r.pending, m)
 			continue
 		}
@@ -694,25 +823,106 @@ func (a *Analyzer) typeFromValues(r *record, text []byte, line int, offset int64
 			if cat, conf := NameLikeness(string(v)); cat != "" {
 				if conf >= 0.8 {
 					m := Located{Match: Match{Detector: nameDetectorID(cat), Category: cat, Value: string(v),
-						Start: s, End: e, Confidence: 0.7, Dummy: isDummyName(string(v))}, Line: line, Offset: offset}
+						Start: s, End: e, Confidence: confValueName, Dummy: isDummyName(string(v))}, Line: line, Offset: offset}
 					a.add(r, m, a.keep(m))
 				}
 				continue
 			}
 		}
-		if dated && !titled && !looksLikeAddress(string(v)) {
+		if dated && !titled && !looksLikeAddress(string(v)) && (r.contact != "" || hasPatronID(r)) {
+			// A title from its value alone (Japanese text beside a date)
+			// only in a row that says whose it is: a dictionary's word
+			// beside a date is no loan.
 			titled = true
-			m := Located{Match: Match{Detector: "book-title", Category: "book_title", Value: string(v),
-				Start: s, End: e, Confidence: 0.6}, Line: line, Offset: offset}
+			m := Located{Match: Match{Detector: BookTitleDetector, Category: "book_title", Value: string(v),
+				Start: s, End: e, Confidence: confValueTitle}, Line: line, Offset: offset}
 			r.pending = append(r.pending, m)
 			r.fields.add(FieldLoanDate)
 		}
 	}
 }
 
+// hasDateCell reports whether a line holds a yyyy/m/d date between
+// delimiters.
+func hasDateCell(text []byte) bool {
+	for i := 0; i < len(text); {
+		s, e := nextDigitRun(text, i)
+		if s < 0 {
+			return false
+		}
+		if e < len(text) && hasPrefixAny(text[e:], "年") {
+			// a kanji or era date: its cell, up to the next delimiter
+			cs := s
+			for cs > 0 && !bytes.ContainsRune([]byte(",\t "), rune(text[cs-1])) {
+				cs--
+			}
+			ce := e
+			for ce < len(text) && !bytes.ContainsRune([]byte(",\t "), rune(text[ce])) {
+				ce++
+			}
+			if isDateCell(cellText(text[cs:ce])) {
+				return true
+			}
+		}
+		if e-s == 4 && e+4 <= len(text) {
+			end := e + 1
+			for end < len(text) && end < e+7 && (isDigit(text[end]) || text[end] == text[e]) {
+				end++
+			}
+			if isDateCell(text[s:end]) {
+				return true
+			}
+		}
+		i = e
+	}
+	return false
+}
+
+// contactKinds counts the kinds of contact data in a set of fields: a
+// phone, an e-mail address, a postal address (with or without its
+// postal code). Two of them in one section tie it to one addressee.
+func contactKinds(f fieldSet) int {
+	n := 0
+	if f.has(FieldPhone) {
+		n++
+	}
+	if f.has(FieldEmail) {
+		n++
+	}
+	if f.has(FieldAddress) || f.has(FieldPostalCode) {
+		n++
+	}
+	return n
+}
+
+// identified reports whether a record says more of its person than a
+// name: contact data or a patron ID.
+func identified(r *record) bool {
+	return r.contact != "" || hasPatronID(r) || r.fields.has(FieldAddress) || r.fields.has(FieldPostalCode)
+}
+
+// hasPatronID reports whether a record holds a patron ID.
+func hasPatronID(r *record) bool {
+	for _, m := range r.pending {
+		if m.Category == "patron_id" {
+			return true
+		}
+	}
+	return false
+}
+
 // isDateCell reports whether a cell is a date: yyyy/m/d with '/', '-'
 // or '.' (2009/10/23).
 func isDateCell(v []byte) bool {
+	if len(v) >= 6 && len(v) <= 30 && !isDigit(v[0]) || bytes.Contains(v, kanjiYear) {
+		// 2024年6月1日, 令和6年6月1日, R6.6.1, H2/3/4: read as the
+		// birth-date detector reads a labelled date.
+		if bytes.Contains(v, kanjiYear) || (len(v) >= 6 && bytes.IndexByte([]byte("MTSHR"), v[0]) >= 0 && isDigit(v[1])) {
+			_, ok := parseBirthCell(v)
+			return ok
+		}
+		return false
+	}
 	if len(v) < 8 || len(v) > 10 || !isDigits(v[:4]) {
 		return false
 	}
@@ -759,7 +969,11 @@ func (a *Analyzer) blockLine(line int, offset int64, text []byte, ms []Located) 
 	org := false
 	if len(b.items) > 0 || len(ms) > 0 || a.cur.name != "" {
 		var counts [numVocab]int
-		countVocab(&counts, text)
+		seen := &a.vocabSeen
+		if a.lines <= vocabLines {
+			seen = nil // counted in Line already
+		}
+		countVocabSeen(&counts, seen, text)
 		org = counts[vocabOrganisation] > 0
 		if a.lines > vocabLines {
 			for i, n := range counts {
@@ -779,11 +993,13 @@ func (a *Analyzer) blockLine(line int, offset int64, text []byte, ms []Located) 
 	copy(a.recent[1:], a.recent[:recentLines-1])
 	a.recent[0].text = append(last, text[:min(len(text), maxRecentBytes)]...)
 	b.lines++
+	content := len(trimASCIISpace(text))
 	for _, m := range ms {
 		if isNameCat(m.Category) && m.Confidence >= MinConfidence && !m.Dummy && !m.Org {
 			b.names++
 		}
-		b.items = append(b.items, blockItem{m: m, kept: a.keep(m)})
+		listed := contactCategory(m.Category) && (m.End-m.Start)*10 >= content*6
+		b.items = append(b.items, blockItem{m: m, kept: a.keep(m), listed: listed})
 	}
 	// Titles in 『』 on a line are the reading data of the person in hand.
 	for rest, base := text, 0; ; {
@@ -797,8 +1013,8 @@ func (a *Analyzer) blockLine(line int, offset int64, text []byte, ms []Located) 
 		}
 		s, e := base+i+len("『"), base+i+j
 		if e > s {
-			m := Located{Match: Match{Detector: "book-title", Category: "book_title", Value: string(text[s:e]),
-				Start: s, End: e, Confidence: 0.7}, Line: line, Offset: offset}
+			m := Located{Match: Match{Detector: BookTitleDetector, Category: "book_title", Value: string(text[s:e]),
+				Start: s, End: e, Confidence: confBracketTitle}, Line: line, Offset: offset}
 			b.books = append(b.books, m)
 		}
 		base += i + j + len("』")
@@ -837,9 +1053,13 @@ func (a *Analyzer) endBlock() {
 				r.contact != "" && r.contact != m.Category+":"+m.Value && m.Confidence >= MinConfidence && !m.Dummy:
 				a.closeRecord() // a list of contacts without names: one per record
 			}
-			a.add(&a.cur, m, -2)
+			a.add(&a.cur, m, it.kept)
+			a.cur.listed = a.cur.listed || it.listed
 		}
-		if len(b.books) > 0 && (a.cur.name != "" || a.cur.kana != "") {
+		if len(b.books) > 0 && (a.cur.name != "" || a.cur.kana != "") && identified(&a.cur) {
+			// Titles in 『』 are the reading data of a person the section
+			// says more of (a reminder's address, phone or card number):
+			// beside a bare name they are a text's citations.
 			for _, m := range b.books {
 				a.keep(m)
 				a.cur.books = true
@@ -865,12 +1085,25 @@ func (a *Analyzer) add(r *record, m Located, kept int) {
 		a.org++
 		return
 	}
+	if m.Dummy && isNameCat(m.Category) && placeholderName(m.Value) {
+		// 山田 太郎 or 鈴木 一郎 may be a real person: the record is test
+		// data only if its contact data is too (closeRecord decides).
+		if kept != -1 {
+			r.placeholder = append(r.placeholder, kept)
+		}
+		if !r.dummyNameKey {
+			r.dummyKey, r.dummyNameKey = personKey(m.Value), true
+		}
+		m.Dummy = false
+	}
 	if m.Dummy {
 		r.dummy++
 		if isNameCat(m.Category) {
 			r.nameDummy = true
-			if r.dummyKey == "" {
-				r.dummyKey = personKey(m.Value)
+			if !r.dummyNameKey {
+				// Test people are told apart by their names: many share
+				// one placeholder number.
+				r.dummyKey, r.dummyNameKey = personKey(m.Value), true
 			}
 		} else if r.dummyKey == "" {
 			r.dummyKey = m.Category + ":" + m.Value
@@ -878,9 +1111,15 @@ func (a *Analyzer) add(r *record, m Located, kept int) {
 		return
 	}
 	if m.Confidence < MinConfidence {
+		if m.Category == "birth_date" && r.weakBirth == "" {
+			r.weakBirth, r.weakBirthKept = m.Value, kept
+		}
 		return
 	}
 	r.real++
+	if !isNameCat(m.Category) && m.Category != "patron_id" && m.Category != "book_title" && m.Category != "isbn" {
+		r.realAttrs++
+	}
 	switch m.Category {
 	case "name":
 		if r.name == "" {
@@ -922,16 +1161,6 @@ func (a *Analyzer) add(r *record, m Located, kept int) {
 	}
 }
 
-// personKey normalises a name for telling people apart: no spaces.
-func personKey(v string) string {
-	return strings.Map(func(r rune) rune {
-		if r == ' ' || r == '\u3000' || r == '\t' {
-			return -1
-		}
-		return r
-	}, v)
-}
-
 // closeRecord counts the record in hand as a person (or not) and starts
 // a new one.
 func (a *Analyzer) closeRecord() {
@@ -944,34 +1173,61 @@ func (a *Analyzer) closeRecord() {
 		return
 	}
 	a.nrec++
+	if r.weakBirth != "" && r.birth == "" && r.fields.has(FieldAge) {
+		r.birth = r.weakBirth
+		r.fields.add(FieldBirthDate)
+		if r.weakBirthKept >= 0 {
+			a.kept[r.weakBirthKept].Confidence = birthConfAge
+		}
+	}
 	ident := r.name
 	if ident == "" {
 		ident = r.kana
 	}
-	var key string
-	switch {
-	case ident != "" && r.contact != "":
-		key = "n:" + ident + "|" + r.contact
-	case ident != "" && r.birth != "":
-		key = "n:" + ident + "|" + r.birth
-	case ident != "":
-		key = "n:" + ident
-	case r.contact != "":
-		key = "c:" + r.contact
-	}
-	dummy := r.nameDummy || r.real == 0
+	// A placeholder name with no real contact data is test data.
+	// A placeholder name is test data when the record's other values are
+	// too, most of them (山田 太郎, 090-0000-0000, a made-up street); with
+	// real-looking contact data it is a person (鈴木 一郎 is one).
+	placeholder := len(r.placeholder) > 0 && (r.realAttrs == 0 || r.dummy >= r.realAttrs)
+	dummy := r.nameDummy || placeholder || r.real == 0
+	keys := personKeys(r)
 	if dummy && r.dummyKey != "" {
-		key = "d:" + r.dummyKey
+		keys = []string{"d:" + r.dummyKey}
 	}
-	if key == "" {
+	contactOnly := len(keys) == 1 && strings.HasPrefix(keys[0], "c:")
+	if !dummy && contactOnly && !r.fromRow && r.listed {
+		// An address alone on its line: one of a list of contacts if the
+		// file has several such lines (Result decides).
+		if len(a.listed) < maxPersonKeys {
+			a.listed = append(a.listed, listedContact{key: keys[0], fields: r.fields})
+		}
+		return
+	}
+	if len(keys) == 0 || (!dummy && contactOnly && !r.fromRow && contactKinds(r.fields) < 2) {
+		// Nothing identifies a person, or only an address or a number in
+		// running text (a bug-report address, a mailing list in a manual):
+		// a weak signal, not a record of a person.
 		if !dummy {
 			a.weak++
 		}
 		return
 	}
-	h := maphash.String(a.seed, key)
+	if !dummy {
+		for _, k := range r.placeholder {
+			if k >= 0 {
+				a.kept[k].Dummy = false
+			}
+		}
+	} else if placeholder {
+		for _, k := range r.placeholder {
+			if k >= 0 {
+				a.kept[k].Dummy = true
+			}
+		}
+	}
 	if dummy {
-		if r.nameDummy {
+		h := maphash.String(a.seed, keys[0])
+		if r.nameDummy || placeholder {
 			a.dummyNamed++
 		}
 		if len(a.dummyPersons) < maxPersonKeys {
@@ -984,19 +1240,14 @@ func (a *Analyzer) closeRecord() {
 		a.keep(m)
 		a.add(r, m, -2)
 	}
-	if _, ok := a.persons[h]; !ok {
-		if len(a.persons) < maxPersonKeys {
-			a.persons[h] = struct{}{}
-		} else {
-			a.overflow++
-		}
-	}
 	hasContact := r.fields.has(FieldPhone) || r.fields.has(FieldEmail) || r.fields.has(FieldAddress) ||
 		r.fields.has(FieldPostalCode) || r.myNumber
-	if hasContact && (ident != "" || r.contact != "") {
-		if len(a.contactPersons) < maxPersonKeys {
-			a.contactPersons[h] = struct{}{}
-		}
+	a.people.add(keys, hasContact)
+	switch {
+	case strings.HasPrefix(keys[0], "id:"):
+		a.idKeyed++
+	case strings.HasPrefix(keys[0], "c:"):
+		a.contactKeyed++
 	}
 	if r.myNumber {
 		a.myNumber++
@@ -1008,8 +1259,22 @@ func (a *Analyzer) closeRecord() {
 // file order, with the number of all matches.
 func (a *Analyzer) Result() (FileVerdict, []Located, int) {
 	a.endSection()
+	if len(a.listed) >= minListed {
+		for _, l := range a.listed {
+			a.people.add([]string{l.key}, true)
+			a.fields |= l.fields
+			a.contactKeyed++
+			a.nrec++
+		}
+	} else {
+		a.weak += len(a.listed)
+	}
+	a.listed = nil
+	if a.dictSample >= 10 && a.dictHits*2 >= a.dictSample {
+		a.capDictionary()
+	}
 	v := FileVerdict{Classification: ClassNone, Categories: a.categories}
-	persons := len(a.persons) + a.overflow
+	persons := a.people.count()
 	v.Persons = persons
 	v.Classification = a.classify()
 	reading := v.Classification == ClassOverdueList || v.Classification == ClassHoldList ||
@@ -1019,9 +1284,9 @@ func (a *Analyzer) Result() (FileVerdict, []Located, int) {
 		v.Severity = Critical
 	case reading && persons > 0:
 		v.Severity = Critical
-	case len(a.contactPersons) >= BulkPersons:
+	case a.people.nContact >= BulkPersons:
 		v.Severity = High
-	case len(a.contactPersons) > 0:
+	case a.people.nContact > 0:
 		v.Severity = Medium
 	case persons == 0 && (a.dummyNamed > 0 || len(a.dummyPersons) >= 2):
 		// Only test people: 山田太郎, 090-0000-0000, example.com.
@@ -1035,7 +1300,13 @@ func (a *Analyzer) Result() (FileVerdict, []Located, int) {
 			v.Severity = Info // a lone placeholder (support@example.co.jp in a manual)
 		}
 	}
+	if v.Classification == ClassNone && v.Severity <= Low && !v.Dummy {
+		// Names alone, organisational data, weak signals: no record ties a
+		// person to personal data, so the file holds no one's record.
+		v.Persons = 0
+	}
 	v.Reason = a.reason(v)
+	v.Reasons = a.reasons(v)
 	if v.Persons > 0 && !v.Dummy {
 		if a.tableRows > 0 && len(a.heads) > 0 {
 			v.Columns = append([]string(nil), a.heads...)
@@ -1071,12 +1342,15 @@ func (a *Analyzer) onlyDummy() bool {
 // classify names the kind of record set from the fields of its people
 // and the vocabulary around them.
 func (a *Analyzer) classify() string {
-	if len(a.persons)+a.overflow == 0 {
+	if a.people.count() == 0 {
 		return ClassNone
 	}
 	f := a.fields
 	score := func(v vocabClass, fs ...Field) int {
-		n := a.vocab[v]
+		n := 0
+		if v < numVocab {
+			n = a.vocab[v]
+		}
 		for _, x := range fs {
 			if f.has(x) {
 				n += 3
@@ -1084,10 +1358,22 @@ func (a *Analyzer) classify() string {
 		}
 		return n
 	}
-	overdue := score(vocabOverdue, FieldDueDate, FieldOverdueDays)
+	// What the dates mean: a due date is an overdue list's only while the
+	// loans are not returned; a loan history's 返却日 says they were.
+	returned := f.has(FieldReturnDate)
+	overdue := score(vocabOverdue, FieldOverdueDays)
+	if !returned {
+		overdue += score(vocabNone, FieldDueDate)
+	}
 	hold := score(vocabHold, FieldHoldNo, FieldHoldDate, FieldHoldExpiry, FieldPickup)
 	books := f.has(FieldBookTitle) || f.has(FieldISBN)
 	person := f.has(FieldName) || f.has(FieldNameKana) || f.has(FieldPatronID)
+	contact := f.has(FieldPhone) || f.has(FieldEmail) || f.has(FieldAddress) || f.has(FieldPostalCode)
+	// Attributes that make a list of names a register of people: contact
+	// data, a birth date, an identifier. A registration, update or expiry
+	// date, a sex or a register's title alone do not (a staff list
+	// 氏名,内線,更新日 is names).
+	attrs := contact || f.has(FieldBirthDate) || f.has(FieldMyNumber) || f.has(FieldPatronID) || f.has(FieldAge)
 	switch {
 	case books && person && overdue > 0 && overdue >= hold:
 		return ClassOverdueList
@@ -1095,13 +1381,17 @@ func (a *Analyzer) classify() string {
 		return ClassHoldList
 	case books && person:
 		return ClassLoanRecord
-	case hold >= 6 && person:
+	case hold >= 6 && person && attrs &&
+		(f.has(FieldHoldNo) || f.has(FieldHoldDate) || f.has(FieldHoldExpiry) || f.has(FieldPickup)):
+		// A hold list without titles (予約番号, 氏名, 電話番号, 取置期限): its
+		// columns say so, not the word 予約 in a text.
 		return ClassHoldList
-	case f.has(FieldBirthDate) || f.has(FieldMyNumber) || f.has(FieldRegistered) || f.has(FieldSex) ||
-		(f.has(FieldPatronID) && (f.has(FieldAddress) || f.has(FieldPhone))) || (person && a.vocab[vocabRegistry] > 0):
+	case f.has(FieldBirthDate) || f.has(FieldMyNumber) ||
+		(f.has(FieldPatronID) && contact) ||
+		(person && attrs && (f.has(FieldRegistered) || f.has(FieldSex) || a.vocab[vocabRegistry] > 0)):
 		return ClassPatronRegistry
-	case f.has(FieldPhone) || f.has(FieldEmail) || f.has(FieldAddress) || f.has(FieldPostalCode):
-		if person || len(a.contactPersons) >= BulkPersons {
+	case contact:
+		if person || a.people.nContact >= BulkPersons {
 			return ClassContactList
 		}
 	}

@@ -11,6 +11,12 @@ import (
 // engine does: matches found in the whole text, handed over line by line.
 func analyse(t *testing.T, text string) (FileVerdict, []Located) {
 	t.Helper()
+	return analyseWith(t, text, nil)
+}
+
+// analyseWith is analyse with a hook to set up the Analyzer first.
+func analyseWith(t *testing.T, text string, setup func(*Analyzer)) (FileVerdict, []Located) {
+	t.Helper()
 	b := []byte(text)
 	var ms []Match
 	for _, d := range All() {
@@ -18,6 +24,9 @@ func analyse(t *testing.T, text string) (FileVerdict, []Located) {
 	}
 	sort.SliceStable(ms, func(i, j int) bool { return ms[i].Start < ms[j].Start })
 	a := NewAnalyzer(10000, false)
+	if setup != nil {
+		setup(a)
+	}
 	line, mi := 1, 0
 	for pos := 0; pos < len(b); line++ {
 		end := bytes.IndexByte(b[pos:], '\n')

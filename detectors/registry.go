@@ -1,9 +1,10 @@
 package detectors
 
 // All returns one instance of every detector in this package, in a fixed
-// order: phone, email, postal code, My Number, birth date, age, names.
+// order: phone, email, postal code, My Number, birth date, age, names,
+// then the contextual rules of patterns/rules.toml.
 func All() []Detector {
-	return []Detector{
+	return append([]Detector{
 		NewPhone(),
 		Email{},
 		Postal{},
@@ -11,5 +12,5 @@ func All() []Detector {
 		BirthDate{},
 		Age{},
 		NameDetector{},
-	}
+	}, builtinRules()...)
 }

@@ -167,6 +167,7 @@ func scanTree(ctx context.Context, it scanners.Item, opt *Options, ws *workspace
 		Findings:       total,
 		Dummy:          v.Dummy,
 		Reason:         v.Reason,
+		Why:            v.Reasons,
 		Columns:        v.Columns,
 		Fields:         v.Fields,
 	}

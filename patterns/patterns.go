@@ -17,7 +17,7 @@ import (
 	"sync"
 )
 
-//go:embed *.txt
+//go:embed *.txt *.toml
 var files embed.FS
 
 // Names returns the names of all embedded data files ("dummy.txt", ...),

@@ -403,6 +403,8 @@ func buildFile(fb fileBlock, errs map[string][]string, t *texts) htmlFile {
 	h.Persons = group(fb.Persons)
 	h.Findings = group(total)
 	switch {
+	case len(fb.Reasons) > 0:
+		h.Why = strings.Join(fb.Reasons, t.reasonsSep)
 	case len(fb.Columns) > 0:
 		h.Why = t.columns(strings.Join(fb.Columns, "/"))
 	case len(fb.Fields) > 0:

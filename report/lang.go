@@ -84,6 +84,7 @@ type texts struct {
 	baselined  string
 	andMore    func(n int) string
 	reasonSep  string
+	reasonsSep string                                             // between the reasons of a verdict
 	changes    func(since string, nw, still, resolved int) string // the history line (--state)
 	firstRun   string                                             // no earlier run over these targets
 	changeNew  string                                             // label of a new exposure
@@ -206,8 +207,9 @@ var textTable = map[Lang]*texts{
 			"contact_list":    "contact list",
 			"none":            "—",
 		},
-		category: map[string]string{},
-		sep:      ", ",
+		category:   map[string]string{},
+		sep:        ", ",
+		reasonsSep: "; ",
 
 		header:     "%[1]s: scanned %[2]s",
 		targetsSep: ", ",
@@ -378,6 +380,7 @@ var textTable = map[Lang]*texts{
 			"contact_list":    "連絡先リスト",
 			"none":            "なし",
 		},
+		reasonsSep: "、",
 		category: map[string]string{
 			"name":        "氏名",
 			"name_kana":   "氏名カナ",

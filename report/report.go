@@ -128,6 +128,8 @@ type File struct {
 	Columns        []string           `json:"columns,omitempty"` // the header cells that made the verdict, as written (extension)
 	Fields         []string           `json:"fields,omitempty"`  // the kinds of data its people's records hold (extension)
 	Categories     map[string]int     `json:"categories,omitempty"`
+	Reasons        []string           `json:"reasons,omitempty"` // why, in the report's language (contract: files[].reasons)
+	Why            []detectors.Reason `json:"-"`                 // the reasons as the detectors gave them; Localize writes Reasons
 }
 
 // Finding is one masked piece of personal data.

@@ -386,3 +386,18 @@ func TestWriteSARIFOnlyMaskedEvidence(t *testing.T) {
 		}
 	}
 }
+
+// TestSARIFRuleForEveryCatalogueEntry: every detector a finding can name
+// has its own SARIF rule text.
+func TestSARIFRuleForEveryCatalogueEntry(t *testing.T) {
+	for _, e := range detectors.Catalogue() {
+		if _, ok := sarifRuleTexts[e.ID]; !ok {
+			if _, ok := sarifCategoryRule[e.Category]; !ok {
+				t.Errorf("detector %s (%s) has no SARIF rule text", e.ID, e.Category)
+			}
+		}
+		if e.Description == "" {
+			t.Errorf("detector %s has no description in the catalogue", e.ID)
+		}
+	}
+}

@@ -130,6 +130,8 @@ func writeFiles(b *strings.Builder, r *Report, t *texts, maxF int) {
 		}
 		line := strings.Join(parts, t.sep)
 		switch {
+		case len(fb.Reasons) > 0:
+			line += t.reasonSep + clean(strings.Join(fb.Reasons, t.reasonsSep))
 		case len(fb.Columns) > 0:
 			line += t.reasonSep + t.columns(clean(strings.Join(fb.Columns, "/")))
 		case len(fb.Fields) > 0:

@@ -259,7 +259,8 @@ func runScan(args []string, stdout, stderr io.Writer) int {
 		return ExitUsage
 	}
 	applyBaseline(r, baseline)
-	j.sealShard(r, baseline)
+	r.Localize(lang) // files[].reasons in the report's language, every format
+	j.sealShard(r, baseline, lang)
 	if f.state != "" {
 		if err := j.keepHistory(f.state, r); err != nil {
 			fmt.Fprintf(stderr, "rouei: %v\n", err)

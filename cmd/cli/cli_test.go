@@ -412,3 +412,46 @@ func checkSampleErrors(t *testing.T, m *samples.Manifest, r *report.Report) {
 		}
 	}
 }
+
+// TestSampleVerdictsExplainThemselves: every file of the sample
+// deliverable with a verdict above low says why in files[].reasons, in
+// the report's language, without a planted value.
+func TestSampleVerdictsExplainThemselves(t *testing.T) {
+	m, err := samples.LoadManifest(samples.ManifestPath())
+	if err != nil {
+		t.Fatal(err)
+	}
+	var planted []string
+	for _, e := range m.Leaks() {
+		for _, vs := range [][]string{e.Planted.Phone, e.Planted.Email, e.Planted.Name, e.Planted.PostalCode, e.Planted.MyNumber} {
+			planted = append(planted, vs...)
+		}
+	}
+	for _, lang := range []string{"en", "ja"} {
+		_, js, _ := run(t, "scan", "--format", "json", "--lang", lang, samples.DeliverableDir())
+		r := decode(t, js)
+		explained := 0
+		for _, f := range r.Files {
+			if f.Severity <= detectors.Low {
+				continue
+			}
+			if len(f.Reasons) == 0 {
+				t.Errorf("%s (%s): %v %s without reasons", f.Path, lang, f.Severity, f.Classification)
+				continue
+			}
+			explained++
+			all := strings.Join(f.Reasons, "\n")
+			for _, v := range planted {
+				if len(v) > 3 && strings.Contains(squeeze(all), squeeze(v)) {
+					t.Errorf("%s: a planted value appears in its reasons", f.Path)
+				}
+			}
+			if lang == "ja" && !strings.ContainsAny(all, "見出値語人") {
+				t.Errorf("%s: reasons not in Japanese", f.Path)
+			}
+		}
+		if explained < 10 {
+			t.Errorf("%s: only %d files above low explained", lang, explained)
+		}
+	}
+}

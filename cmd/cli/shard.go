@@ -223,19 +223,19 @@ func (j *scanJob) markShard(r *report.Report) {
 
 // sealShard records the digest of what shaped the report, so that merge
 // refuses parts scanned under different settings.
-func (j *scanJob) sealShard(r *report.Report, baseline map[string]bool) {
+func (j *scanJob) sealShard(r *report.Report, baseline map[string]bool, lang report.Lang) {
 	if j.plan == nil || r == nil {
 		return
 	}
-	r.PolicyDigest = j.policyDigest(baseline)
+	r.PolicyDigest = j.policyDigest(baseline, lang)
 }
 
 // policyDigest is the SHA-256 of the settings that change a report's
-// content: the policy file's keys (not fail_on and lang, which only
-// change the exit status and the text; merge takes them as flags), the
-// allow-list key (as a keyed hash, never in clear), the content flags and
-// the baseline's fingerprints.
-func (j *scanJob) policyDigest(baseline map[string]bool) string {
+// content: the policy file's keys (not fail_on, which only changes the
+// exit status: merge takes it as a flag), the language files[].reasons
+// are written in, the allow-list key (as a keyed hash, never in clear),
+// the content flags and the baseline's fingerprints.
+func (j *scanJob) policyDigest(baseline map[string]bool, lang report.Lang) string {
 	var pol policy
 	key := ""
 	if j.pol != nil {
@@ -252,13 +252,14 @@ func (j *scanJob) policyDigest(baseline map[string]bool) string {
 	slices.Sort(fps)
 	material := struct {
 		Policy         policy
+		Lang           report.Lang
 		AllowKey       string
 		Reveal         bool
 		MaxFindings    int
 		FTPWriteCheck  bool
 		FTPInsecureTLS bool
 		Baseline       []string
-	}{pol, key, j.f.reveal, j.f.maxFindings, j.f.ftpWriteCheck, j.f.ftpInsecureTLS, fps}
+	}{pol, lang, key, j.f.reveal, j.f.maxFindings, j.f.ftpWriteCheck, j.f.ftpInsecureTLS, fps}
 	b, err := json.Marshal(material)
 	if err != nil {
 		panic(err) // plain data: cannot fail

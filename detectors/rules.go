@@ -1,0 +1,224 @@
+package detectors
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"slices"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/dlclark/regexp2"
+
+	"github.com/rouei/rouei/patterns"
+)
+
+// RuleTimeout bounds one regexp2 match of a contextual rule: a pattern
+// that backtracks badly on hostile text gives up instead of hanging.
+const RuleTimeout = 100 * time.Millisecond
+
+// maxRuleWindow is the most text one rule match is tried on: the line
+// of a keyword hit and the next one.
+const maxRuleWindow = 4096
+
+// FallibleDetector is a Detector that can fail on a chunk (a rule's
+// match timeout): the engine reports the error for the item and goes on.
+type FallibleDetector interface {
+	Detector
+	FindErr(dst []Match, text []byte) ([]Match, error)
+}
+
+// ErrRuleTimeout is returned when a rule's match ran past RuleTimeout.
+var ErrRuleTimeout = errors.New("detectors: rule match timed out")
+
+// Rule is a compiled contextual rule (patterns/rules.toml or a site
+// rule from the policy file).
+type Rule struct {
+	def      patterns.Rule
+	re       *regexp2.Regexp
+	keywords [][]byte
+	check    func(string) bool
+}
+
+var (
+	_ Detector         = (*Rule)(nil)
+	_ FallibleDetector = (*Rule)(nil)
+)
+
+// ruleChecks are the checks in code a rule may ask its value to pass.
+var ruleChecks = map[string]func(string) bool{
+	"address": looksLikeAddress,
+}
+
+// CompileRule compiles one rule definition.
+func CompileRule(def patterns.Rule) (*Rule, error) {
+	re, err := regexp2.Compile(def.Pattern, regexp2.None)
+	if err != nil {
+		return nil, fmt.Errorf("rule %s: %w", def.ID, err)
+	}
+	re.MatchTimeout = RuleTimeout
+	if re.GroupNumberFromName("v") < 0 {
+		return nil, fmt.Errorf("rule %s: pattern has no group (?<v>…) for the value", def.ID)
+	}
+	r := &Rule{def: def, re: re}
+	if def.Check != "" {
+		if r.check = ruleChecks[def.Check]; r.check == nil {
+			return nil, fmt.Errorf("rule %s: unknown check %q", def.ID, def.Check)
+		}
+	}
+	if def.Confidence <= 0 || def.Confidence > 1 {
+		r.def.Confidence = 0.8
+	}
+	for _, k := range def.Keywords {
+		if k == "" {
+			return nil, fmt.Errorf("rule %s: empty keyword", def.ID)
+		}
+		r.keywords = append(r.keywords, []byte(k))
+	}
+	return r, nil
+}
+
+// CompileRules compiles rule definitions (a policy file's site rules).
+func CompileRules(defs []patterns.Rule) ([]Detector, error) {
+	var out []Detector
+	for _, d := range defs {
+		r, err := CompileRule(d)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, r)
+	}
+	return out, nil
+}
+
+// builtinRules are patterns/rules.toml compiled once.
+var builtinRules = sync.OnceValue(func() []Detector {
+	defs, err := patterns.Rules()
+	if err != nil {
+		panic(err)
+	}
+	ds, err := CompileRules(defs)
+	if err != nil {
+		panic("detectors: patterns/rules.toml: " + err.Error())
+	}
+	return ds
+})
+
+// ID implements Detector.
+func (r *Rule) ID() string { return r.def.ID }
+
+// Category implements Detector.
+func (r *Rule) Category() string { return r.def.Category }
+
+// Find implements Detector; a timed-out match is dropped (FindErr
+// reports it).
+func (r *Rule) Find(dst []Match, text []byte) []Match {
+	dst, _ = r.FindErr(dst, text)
+	return dst
+}
+
+// FindErr implements FallibleDetector. The pattern runs only on the
+// lines where a keyword occurs (and the line after, for a value on the
+// next line), so text without one costs a keyword search.
+func (r *Rule) FindErr(dst []Match, text []byte) ([]Match, error) {
+	var starts []int // starts of the lines with a keyword, in order
+	for _, k := range r.keywords {
+		last := -1
+		for from := 0; from < len(text); {
+			i := bytes.Index(text[from:], k)
+			if i < 0 {
+				break
+			}
+			i += from
+			from = i + len(k)
+			if ls := bytes.LastIndexByte(text[:i], '\n') + 1; ls != last {
+				starts = append(starts, ls)
+				last = ls
+			}
+		}
+	}
+	if len(starts) == 0 {
+		return dst, nil
+	}
+	slices.Sort(starts)
+	starts = slices.Compact(starts)
+	var firstErr error
+	for _, ls := range starts {
+		// The line and the next one (a value below its label).
+		le := len(text)
+		if j := bytes.IndexByte(text[ls:], '\n'); j >= 0 {
+			le = ls + j + 1
+			if j2 := bytes.IndexByte(text[le:], '\n'); j2 >= 0 {
+				le += j2
+			} else {
+				le = len(text)
+			}
+		}
+		le = min(le, ls+maxRuleWindow)
+		var err error
+		dst, err = r.window(dst, text, ls, le)
+		if err != nil && firstErr == nil {
+			firstErr = err
+		}
+	}
+	return dst, firstErr
+}
+
+// window runs the pattern over text[s:e] and appends its values.
+func (r *Rule) window(dst []Match, text []byte, s, e int) ([]Match, error) {
+	w := string(text[s:e])
+	m, err := r.re.FindStringMatch(w)
+	for ; m != nil && err == nil; m, err = r.re.FindNextMatch(m) {
+		g := m.GroupByName("v")
+		if g == nil || g.Length == 0 {
+			continue
+		}
+		v := strings.TrimSpace(g.String())
+		if v == "" || (r.check != nil && !r.check(v)) {
+			continue
+		}
+		bs := s + runeOffset(w, g.Index)
+		be := s + runeOffset(w, g.Index+g.Length)
+		if overlaps(dst, bs, be, r.def.Category) {
+			continue
+		}
+		mt := Match{Detector: r.def.ID, Category: r.def.Category, Value: v, Start: bs, End: be, Confidence: r.def.Confidence}
+		if r.def.Category == "address" {
+			mt.Dummy = isDummyAddress(v)
+		}
+		dst = append(dst, mt)
+	}
+	if err != nil {
+		return dst, fmt.Errorf("%w: rule %s (%s)", ErrRuleTimeout, r.def.ID, r.def.Description)
+	}
+	return dst, nil
+}
+
+// overlaps reports whether a match of the category already covers s..e.
+func overlaps(ms []Match, s, e int, cat string) bool {
+	for i := len(ms) - 1; i >= 0 && i >= len(ms)-16; i-- {
+		if ms[i].Category == cat && ms[i].Start < e && s < ms[i].End {
+			return true
+		}
+	}
+	return false
+}
+
+// runeOffset converts a rune index of s into a byte offset.
+func runeOffset(s string, runes int) int {
+	if runes <= 0 {
+		return 0
+	}
+	n := 0
+	for i := range s {
+		if n == runes {
+			return i
+		}
+		n++
+	}
+	if n == runes {
+		return len(s)
+	}
+	return len(s)
+}

@@ -1,0 +1,5 @@
+//go:build race
+
+package realmaterial
+
+const raceEnabled = true
