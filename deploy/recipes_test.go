@@ -696,12 +696,21 @@ func TestSystemdTimerAndCron(t *testing.T) {
 	}
 }
 
-// binary builds rouei once, for the recipes that run it as a program.
+// binary builds rouei once, for the recipes that run it as a program;
+// TestMain removes it.
 var (
 	binOnce sync.Once
 	binPath string
 	binErr  error
 )
+
+func TestMain(m *testing.M) {
+	code := m.Run()
+	if binPath != "" {
+		os.RemoveAll(filepath.Dir(binPath))
+	}
+	os.Exit(code)
+}
 
 func binary(t *testing.T) string {
 	t.Helper()
