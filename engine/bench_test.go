@@ -86,7 +86,7 @@ func BenchmarkPipelineSamples(b *testing.B) {
 	b.SetBytes(size)
 	b.ResetTimer()
 	for i := 0; i < b.N; i++ {
-		if _, err := scanItems(context.Background(), items, &opt); err != nil {
+		if _, err := scanItems(context.Background(), items, nil, &opt); err != nil {
 			b.Fatal(err)
 		}
 	}
@@ -210,7 +210,7 @@ func BenchmarkPipelineMixed(b *testing.B) {
 	b.SetBytes(size)
 	b.ResetTimer()
 	for i := 0; i < b.N; i++ {
-		if _, err := scanItems(context.Background(), items, &opt); err != nil {
+		if _, err := scanItems(context.Background(), items, nil, &opt); err != nil {
 			b.Fatal(err)
 		}
 	}

@@ -46,10 +46,14 @@ func scanContainer(ctx context.Context, it scanners.Item, op scanners.Opener, br
 	lim := opt.Limits
 	res := fileResult{opened: true, archive: true}
 	out := []fileResult{{}} // the container's own result goes first
+	sel := ws.part          // a sharded sweep's choice of this container's top-level members
 	defer func() {
 		res.bytes = 0 // a container's bytes are counted by its members
 		if len(res.errors) > 0 {
 			res.file = &report.File{Path: it.Path, MediaType: op.Kind(), Classification: detectors.ClassNone}
+		}
+		if sel != nil && !sel("") {
+			res = fileResult{} // the container itself is reported by the part that owns the target
 		}
 		out[0] = res
 	}()
@@ -74,7 +78,15 @@ func scanContainer(ctx context.Context, it scanners.Item, op scanners.Opener, br
 	wctx, cancel := context.WithTimeout(ctx, lim.MaxArchiveTime)
 	defer cancel()
 	inner := ws.child()
+	inner.part = nil
+	if sel != nil && streamKinds[op.Kind()] {
+		inner.part, sel = sel, passThrough(sel) // the parts are inside the compressed stream
+	}
+	defer func() { inner.part = nil }()
 	err := op.Walk(wctx, src, lim, func(m scanners.Member) error {
+		if sel != nil && !sel(topEntry(m.Name)) {
+			return nil // another part's member
+		}
 		path := it.Path + "!/" + m.Name
 		if m.Err != nil || m.Open == nil {
 			if m.Err != nil {

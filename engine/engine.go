@@ -62,6 +62,16 @@ type Options struct {
 	// the ftp package's polite defaults).
 	FTP ftp.Options
 
+	// Part, when set, makes this scan one part of a sharded sweep (rouei
+	// scan --shard K/N; FTP targets are chosen by the caller): it says
+	// whether a top-level entry of a local target belongs to this part —
+	// the first path component under a directory target, or of a
+	// container target's member (through gzip, bzip2, xz or zstd). The
+	// entry "" stands for the target itself: errors about it as a whole
+	// and its own container count. Entries of other parts are not read,
+	// and their errors and skips are not reported.
+	Part func(target, entry string) bool
+
 	state *scanState // shared by the workers of one scan
 }
 
@@ -80,7 +90,7 @@ func Scan(ctx context.Context, targets []string, opt Options) (*report.Report, e
 		StartedAt: opt.Now().UTC(),
 		Targets:   append([]string(nil), targets...),
 	}
-	col := &collector{allow: opt.AllowPath}
+	col := &collector{allow: opt.AllowPath, part: opt.Part}
 	var ftpTargets []string
 	for _, t := range targets {
 		if err := ctx.Err(); err != nil {
@@ -90,6 +100,7 @@ func Scan(ctx context.Context, targets []string, opt Options) (*report.Report, e
 			ftpTargets = append(ftpTargets, t)
 			continue
 		}
+		col.target = t
 		if err := scanners.WalkFS(ctx, t, col); err != nil {
 			if ctx.Err() != nil {
 				return nil, ctx.Err()
@@ -98,7 +109,7 @@ func Scan(ctx context.Context, targets []string, opt Options) (*report.Report, e
 		}
 	}
 	read := 0
-	results, err := scanItems(ctx, col.items, &opt)
+	results, err := scanItems(ctx, col.items, col.parts, &opt)
 	if err != nil {
 		return nil, err
 	}
@@ -173,7 +184,7 @@ func (o Options) withDefaults() Options {
 
 // scanItems scans items in parallel, one workspace per worker, and
 // returns their results in item order.
-func scanItems(ctx context.Context, items []scanners.Item, opt *Options) ([][]fileResult, error) {
+func scanItems(ctx context.Context, items []scanners.Item, parts []func(string) bool, opt *Options) ([][]fileResult, error) {
 	var total int64
 	for _, it := range items {
 		if it.Size > 0 {
@@ -192,6 +203,10 @@ func scanItems(ctx context.Context, items []scanners.Item, opt *Options) ([][]fi
 			defer wg.Done()
 			ws := newWorkspace()
 			for i := range work {
+				ws.part = nil
+				if i < len(parts) {
+					ws.part = parts[i]
+				}
 				results[i] = scanTree(ctx, items[i], opt, ws, 0, false)
 				if opt.Progress != nil {
 					opt.Progress.Done(max(items[i].Size, 0))
@@ -215,13 +230,19 @@ feed:
 // collector is the scanners.Sink of the enumeration phase.
 type collector struct {
 	allow  func(rel string) bool
+	part   func(target, entry string) bool // Options.Part
+	target string                          // the target being walked
 	mu     sync.Mutex
 	items  []scanners.Item
+	parts  []func(entry string) bool // with Part: the selector of a file target's members, by item
 	errors []report.Error
 	skips  []report.Skip
 }
 
 func (c *collector) Item(it scanners.Item) error {
+	if !c.keepItem(it) {
+		return nil
+	}
 	if c.allow != nil && c.allow(it.Rel) {
 		c.Skip(it.Path, allowedNote)
 		return nil
@@ -229,16 +250,29 @@ func (c *collector) Item(it scanners.Item) error {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	c.items = append(c.items, it)
+	if c.part != nil {
+		var sel func(string) bool
+		if it.Path == c.target {
+			sel = c.partOf(c.target)
+		}
+		c.parts = append(c.parts, sel)
+	}
 	return nil
 }
 
 func (c *collector) Error(path string, err error) {
+	if !c.keep(path) {
+		return
+	}
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	c.errors = append(c.errors, report.Error{Path: path, Error: err.Error()})
 }
 
 func (c *collector) Skip(path, reason string) {
+	if !c.keep(path) {
+		return
+	}
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	c.skips = append(c.skips, report.Skip{Path: path, Reason: reason})

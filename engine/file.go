@@ -76,6 +76,9 @@ type workspace struct {
 	unesc []byte // text with its escapes decoded
 	sr    *textdec.SwitchReader
 	inner *workspace // for the members of a container being read with this one
+	// part, in a sharded sweep, chooses the top-level entries of the
+	// target being read (Options.Part); nil: everything.
+	part func(entry string) bool
 }
 
 // child returns the workspace for a container's members.
@@ -103,6 +106,9 @@ func scanItem(ctx context.Context, it scanners.Item, opt *Options, ws *workspace
 func scanTree(ctx context.Context, it scanners.Item, opt *Options, ws *workspace, depth int, text bool) []fileResult {
 	var res fileResult
 	rc, err := it.Open()
+	if err != nil && ws.part != nil && !ws.part("") {
+		return []fileResult{{}} // another part reports the target itself
+	}
 	if err != nil {
 		res.errors = append(res.errors, errorf(it.Path, "cannot open: %v", err))
 		res.file = &report.File{Path: it.Path, Classification: detectors.ClassNone}
@@ -122,6 +128,9 @@ func scanTree(ctx context.Context, it scanners.Item, opt *Options, ws *workspace
 		if op := opt.Containers(it.Path, head); op != nil {
 			return scanContainer(ctx, it, op, br, cr, opt, ws, depth)
 		}
+	}
+	if ws.part != nil && !ws.part("") {
+		return []fileResult{{}} // not a container: the whole file is the part that owns the target's
 	}
 	enc := textdec.UTF8
 	if !text {

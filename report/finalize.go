@@ -15,7 +15,11 @@ var severityKeys = []detectors.Severity{
 // Finalize makes r consistent before it is written: nil slices become empty
 // (the schema requires arrays), files are sorted worst first (severity,
 // then persons, both descending, then path), findings follow the order of
-// their file (then line, detector and fingerprint), and the summary is
+// their file (then line, detector and fingerprint), errors and skipped
+// items are sorted by path (stably: one path's entries keep their order,
+// while FTP hosts answering in parallel do not make the order vary from
+// run to run, and a merged sharded sweep lists them as one process does),
+// and the summary is
 // recomputed from the files and findings. Schema and Tool.Name get their
 // contract values when empty, and Stats.Errors is raised to len(Errors).
 func (r *Report) Finalize() {
@@ -47,6 +51,10 @@ func (r *Report) Finalize() {
 		}
 		return compareFindings(a, b)
 	})
+
+	byPath := func(a, b string) int { return cmp.Compare(a, b) }
+	slices.SortStableFunc(r.Errors, func(a, b Error) int { return byPath(a.Path, b.Path) })
+	slices.SortStableFunc(r.Skipped, func(a, b Skip) int { return byPath(a.Path, b.Path) })
 
 	sum := Summary{BySeverity: make(map[string]int, len(severityKeys))}
 	for _, s := range severityKeys {

@@ -32,6 +32,19 @@ type Report struct {
 	// Changes compares this run with the previous one over the same
 	// targets, when the scan kept a history (--state; extension).
 	Changes *Changes `json:"changes,omitempty"`
+	// Shard is the part of a sharded sweep this report covers (scan
+	// --shard K/N); nil for a whole scan.
+	Shard *Shard `json:"shard,omitempty"`
+	// PolicyDigest identifies the settings that shape a report's content
+	// (policy file, baseline, --reveal …), so that rouei merge refuses
+	// shards scanned under different ones (extension; set with --shard).
+	PolicyDigest string `json:"policy_digest,omitempty"`
+}
+
+// Shard is one part of a sharded sweep: part Index of Count (1-based).
+type Shard struct {
+	Index int `json:"index"`
+	Count int `json:"count"`
 }
 
 // Changes is what changed since the previous run over the same targets.

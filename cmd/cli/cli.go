@@ -31,6 +31,7 @@ const (
 
 const usageText = `usage: rouei scan [flags] TARGET...
        rouei baseline -o FILE [flags] TARGET...
+       rouei merge [-o FILE] [--format F] [--fail-on S] [--state FILE] REPORT.json|DIR...   (shard reports → one report)
        rouei allow-hash --key KEY < VALUES    (lines "category value": prints keyed hashes for allow.values)
        rouei version
 
@@ -56,6 +57,8 @@ func Run(args []string, stdout, stderr io.Writer) int {
 		return runScan(args[1:], stdout, stderr)
 	case "baseline":
 		return runBaseline(args[1:], stdout, stderr)
+	case "merge":
+		return runMerge(args[1:], stdout, stderr)
 	case "allow-hash":
 		return runAllowHash(args[1:], os.Stdin, stdout, stderr)
 	case "help", "-h", "-help", "--help":
@@ -83,6 +86,7 @@ type scanFlags struct {
 	state          string
 	lang           string
 	maxFindings    int
+	sweep          sweepFlags // --shard, --exit-zero (shard.go)
 }
 
 func newScanFlags(out io.Writer) *scanFlags {
@@ -103,6 +107,7 @@ func newScanFlags(out io.Writer) *scanFlags {
 	fs.StringVar(&f.targets, "targets", "", "read more targets from `FILE`, one per line ('#' comments)")
 	fs.StringVar(&f.lang, "lang", "", "language of the text report: ja|en (default: from LC_ALL/LC_MESSAGES/LANG)")
 	fs.IntVar(&f.maxFindings, "max-findings-per-file", engine.DefaultMaxFindingsPerFile, "findings listed per file in the report (all are counted)")
+	f.sweep.register(fs)
 	return f
 }
 
@@ -132,6 +137,7 @@ type scanJob struct {
 	targets []string
 	pol     *policy
 	opt     engine.Options
+	plan    *plan // with --shard: this part of the sweep (shard.go)
 }
 
 // setupScan parses a scan-like command line. ok is false when the command
@@ -192,6 +198,9 @@ func setupScan(args []string, stderr io.Writer) (j *scanJob, code int, ok bool) 
 			j.opt.Detectors = append(detectors.All(), pol.siteRules...)
 		}
 	}
+	if err := j.setupSweep(); err != nil {
+		return usage("%v", err)
+	}
 	return j, 0, true
 }
 
@@ -205,7 +214,8 @@ func (j *scanJob) run(stderr io.Writer) (*report.Report, error) {
 		bar = newProgressBar(stderr)
 		opt.Progress = bar
 	}
-	r, err := engine.Scan(ctx, j.targets, opt)
+	r, err := engine.Scan(ctx, j.scanTargets(), opt)
+	j.markShard(r)
 	if bar != nil {
 		bar.Finish()
 	}
@@ -253,8 +263,9 @@ func runScan(args []string, stdout, stderr io.Writer) int {
 	}
 	applyBaseline(r, baseline)
 	r.Localize(lang) // files[].reasons in the report's language, every format
+	j.sealShard(r, baseline, lang)
 	if f.state != "" {
-		if err := keepHistory(f.state, r); err != nil {
+		if err := j.keepHistory(f.state, r); err != nil {
 			fmt.Fprintf(stderr, "rouei: %v\n", err)
 			return ExitUsage
 		}
@@ -303,7 +314,13 @@ func runScan(args []string, stdout, stderr io.Writer) int {
 		for _, e := range r.Errors {
 			fmt.Fprintf(stderr, "rouei: %s: %s\n", e.Path, e.Error)
 		}
+		if f.sweep.exitZero {
+			return ExitOK
+		}
 		return ExitUsage
+	}
+	if f.sweep.exitZero {
+		return ExitOK
 	}
 	switch r.Verdict(failOn) {
 	case report.Fail:
