@@ -7,9 +7,12 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"errors"
+	"fmt"
 	"io"
+	"runtime"
 	"sort"
 	"strconv"
+	"strings"
 	"unicode/utf8"
 
 	"github.com/rouei/rouei/detectors"
@@ -40,6 +43,12 @@ type fileResult struct {
 	findings []report.Finding
 	errors   []report.Error
 	skips    []report.Skip
+	// dupOf is set for a member whose content was met before in the
+	// scan: it was not opened again, and its verdict is the first
+	// occurrence's (resolved when the report is assembled). path and
+	// rel are then the member's own.
+	dupOf     *contentRef
+	path, rel string
 }
 
 // countingReader counts the raw bytes read from an item.
@@ -98,6 +107,22 @@ func scanItem(ctx context.Context, it scanners.Item, opt *Options, ws *workspace
 // item's own result comes first. text says the item is UTF-8 text
 // extracted from a container (a sheet, a table), scanned without sniffing.
 func scanTree(ctx context.Context, it scanners.Item, opt *Options, ws *workspace, depth int, text bool) []fileResult {
+	return scanTreeMem(ctx, it, opt, ws, depth, text, nil)
+}
+
+// scanTreeMem is scanTree for an item whose whole content is mem (nil:
+// not known), which a container needing random access then uses as is.
+// A panic while scanning the item (a decoder or detector bug that
+// hostile input found) is recovered: the item gets an error entry with a
+// short reason and the scan goes on.
+func scanTreeMem(ctx context.Context, it scanners.Item, opt *Options, ws *workspace, depth int, text bool, mem []byte) (out []fileResult) {
+	defer func() {
+		if p := recover(); p != nil {
+			res := errorResult(it.Path, fmt.Errorf("internal error, not scanned: %s", panicReason(p)))
+			res.opened = true
+			out = []fileResult{res}
+		}
+	}()
 	var res fileResult
 	rc, err := it.Open()
 	if err != nil {
@@ -117,7 +142,7 @@ func scanTree(ctx context.Context, it scanners.Item, opt *Options, ws *workspace
 	atEOF := errors.Is(perr, io.EOF)
 	if !text && opt.Containers != nil {
 		if op := opt.Containers(it.Path, head); op != nil {
-			return scanContainer(ctx, it, op, br, cr, opt, ws, depth)
+			return scanContainer(ctx, it, op, br, cr, opt, ws, depth, mem)
 		}
 	}
 	enc := textdec.UTF8
@@ -398,4 +423,30 @@ func (f *fileScan) scanBinary(r io.Reader) error {
 			return err
 		}
 	}
+}
+
+// panicReason describes a recovered panic in one short line: its value
+// (cut, since it may quote input) and the function it came from.
+func panicReason(p any) string {
+	msg := fmt.Sprint(p)
+	if i := strings.IndexByte(msg, '\n'); i >= 0 {
+		msg = msg[:i]
+	}
+	if len(msg) > 120 {
+		msg = strings.ToValidUTF8(msg[:120], "") + "…"
+	}
+	where := ""
+	pcs := make([]uintptr, 32)
+	frames := runtime.CallersFrames(pcs[:runtime.Callers(3, pcs)])
+	for {
+		fr, more := frames.Next()
+		if fn := fr.Function; fn != "" && !strings.HasPrefix(fn, "runtime.") {
+			where = " in " + fn[strings.LastIndexByte(fn, '/')+1:]
+			break
+		}
+		if !more {
+			break
+		}
+	}
+	return "panic" + where + ": " + msg
 }

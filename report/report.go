@@ -32,6 +32,10 @@ type Report struct {
 	// Changes compares this run with the previous one over the same
 	// targets, when the scan kept a history (--state; extension).
 	Changes *Changes `json:"changes,omitempty"`
+	// Complete is false when the scan was interrupted (a signal) or
+	// stopped early: the report holds what was scanned so far. nil: the
+	// scan ran to its end.
+	Complete *bool `json:"complete,omitempty"`
 }
 
 // Changes is what changed since the previous run over the same targets.

@@ -26,6 +26,7 @@ type policy struct {
 		MaxMemberBytes  int64    `toml:"max_member_bytes"`
 		MaxArchiveBytes int64    `toml:"max_archive_bytes"`
 		MaxScanBytes    int64    `toml:"max_scan_bytes"`
+		MaxScanMembers  int      `toml:"max_scan_members"`
 		MaxRatio        int64    `toml:"max_ratio"`
 		MaxMembers      int      `toml:"max_members"`
 		MaxArchiveTime  duration `toml:"max_archive_time"`
@@ -101,7 +102,7 @@ func (p *policy) limits() scanners.Limits {
 	l := p.Limits
 	return scanners.Limits{
 		MaxDepth: l.MaxDepth, MaxMemberBytes: l.MaxMemberBytes, MaxArchiveBytes: l.MaxArchiveBytes,
-		MaxScanBytes: l.MaxScanBytes, MaxRatio: l.MaxRatio, MaxMembers: l.MaxMembers,
+		MaxScanBytes: l.MaxScanBytes, MaxScanMembers: l.MaxScanMembers, MaxRatio: l.MaxRatio, MaxMembers: l.MaxMembers,
 		MaxArchiveTime: l.MaxArchiveTime.Duration, MaxSpoolBytes: l.MaxSpoolBytes,
 	}.WithDefaults()
 }

@@ -150,6 +150,10 @@ type Result struct {
 	// refused); the probe carried on in plain text. "" when there was no
 	// such problem. It does not make the probe incomplete.
 	TLSError string `json:"tls_error"`
+	// Refused is the server's reply when it refused the anonymous login
+	// (a 5xx to USER or PASS, "530 Login incorrect."): a result of the
+	// probe, not an error; "" when it let us in or was not asked.
+	Refused string `json:"refused,omitempty"`
 	// Banner is the server's greeting ("220 (vsFTPd 3.0.3)").
 	Banner       string `json:"banner,omitempty"`
 	ListedFiles  int    `json:"listed_files"`
@@ -655,9 +659,14 @@ func (s *session) login(c *jftp.ServerConn) bool {
 		switch {
 		case code == 421:
 			s.errorf("ftp: server busy or closing (421), backing off: %s", firstLines(last.text, 1, 200))
+		case code >= 500 && code < 600 && s.t.anonymous() && (last.cmd == "USER" || last.cmd == "PASS"):
+			// A refused anonymous login (530) is what the probe asked
+			// about, not a failure to probe: AnonymousLogin stays false
+			// and the endpoint is complete.
+			s.res.Refused = firstLines(last.text, 1, 200)
 		case code >= 400 && (last.cmd == "USER" || last.cmd == "PASS"):
 			if s.t.anonymous() {
-				s.errorf("ftp: anonymous refused: %s", firstLines(last.text, 1, 200))
+				s.errorf("ftp: anonymous login failed temporarily: %s", firstLines(last.text, 1, 200))
 			} else {
 				s.errorf("ftp: login refused for the given user: %s", firstLines(last.text, 1, 200))
 			}
