@@ -46,13 +46,15 @@ type policy struct {
 		HashKey string   `toml:"hash_key"`
 	} `toml:"allow"`
 	FTP struct {
-		Pause          duration `toml:"pause"`
-		ConnectTimeout duration `toml:"connect_timeout"`
-		IdleTimeout    duration `toml:"idle_timeout"`
-		HostBudget     duration `toml:"host_budget"`
-		MaxFileBytes   int64    `toml:"max_file_bytes"`
-		MaxHostBytes   int64    `toml:"max_host_bytes"`
-		Contact        string   `toml:"contact"`
+		Pause           duration `toml:"pause"`
+		ConnectTimeout  duration `toml:"connect_timeout"`
+		IdleTimeout     duration `toml:"idle_timeout"`
+		ReplyTimeout    duration `toml:"reply_timeout"`
+		TransferTimeout duration `toml:"transfer_timeout"`
+		HostBudget      duration `toml:"host_budget"`
+		MaxFileBytes    int64    `toml:"max_file_bytes"`
+		MaxHostBytes    int64    `toml:"max_host_bytes"`
+		Contact         string   `toml:"contact"`
 	} `toml:"ftp"`
 }
 
@@ -151,6 +153,12 @@ func (p *policy) ftpOptions(o ftp.Options) ftp.Options {
 	}
 	if f.IdleTimeout.Duration > 0 {
 		o.IdleTimeout = f.IdleTimeout.Duration
+	}
+	if f.ReplyTimeout.Duration > 0 {
+		o.ReplyTimeout = f.ReplyTimeout.Duration
+	}
+	if f.TransferTimeout.Duration > 0 {
+		o.TransferTimeout = f.TransferTimeout.Duration
 	}
 	if f.HostBudget.Duration > 0 {
 		o.HostBudget = f.HostBudget.Duration
