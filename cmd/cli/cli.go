@@ -14,6 +14,7 @@ import (
 	"os/signal"
 	"path/filepath"
 	"strings"
+	"sync"
 	"syscall"
 	"time"
 
@@ -232,6 +233,7 @@ func watchSignals(stderr io.Writer) (ctx context.Context, stop func()) {
 		select {
 		case sig := <-sigs:
 			fmt.Fprintf(stderr, "rouei: %v again: quitting without a report\n", sig)
+			removePendingTemp()
 			os.Exit(ExitIncomplete)
 		case <-done:
 		}
@@ -516,6 +518,27 @@ func keepHistory(path string, r *report.Report) error {
 	return st.Record(r)
 }
 
+// pendingTemp is the temp file a report is being written to, removed if
+// a second signal ends the process in the middle.
+var pendingTemp struct {
+	sync.Mutex
+	name string
+}
+
+func setPendingTemp(name string) {
+	pendingTemp.Lock()
+	pendingTemp.name = name
+	pendingTemp.Unlock()
+}
+
+func removePendingTemp() {
+	pendingTemp.Lock()
+	defer pendingTemp.Unlock()
+	if pendingTemp.name != "" {
+		os.Remove(pendingTemp.name)
+	}
+}
+
 // writeFileAtomic writes a report file so that no reader (a later
 // --baseline, a dashboard) ever sees it half written: into a private
 // temp file (mode 0600) in the same directory, synced, then renamed over
@@ -540,6 +563,8 @@ func writeFileAtomic(path string, write func(io.Writer) error) (err error) {
 	if err != nil {
 		return err
 	}
+	setPendingTemp(tmp.Name())
+	defer setPendingTemp("")
 	defer func() {
 		if err != nil {
 			tmp.Close()
