@@ -72,6 +72,8 @@ type fileScan struct {
 	an      *detectors.Analyzer
 	scratch []detectors.Match
 	line    []detectors.Located
+	rws     *workspace   // for the text regions of a binary
+	regions []fileResult // the text regions found in a binary (regions.go)
 }
 
 // workspace holds the buffers one worker reuses from file to file, so
@@ -167,7 +169,7 @@ func scanTreeMem(ctx context.Context, it scanners.Item, opt *Options, ws *worksp
 	}
 	v, kept, total := f.an.Result()
 	if total == 0 && len(res.errors) == 0 {
-		return []fileResult{res}
+		return append([]fileResult{res}, f.regions...)
 	}
 	mediaType := scanners.SniffMediaType(it.Path, head, enc != textdec.Binary)
 	if text {
@@ -191,7 +193,7 @@ func scanTreeMem(ctx context.Context, it scanners.Item, opt *Options, ws *worksp
 	}
 	res.file = file
 	res.findings = findings(it, kept, v, opt.Reveal)
-	return []fileResult{res}
+	return append([]fileResult{res}, f.regions...)
 }
 
 // findings turns the kept matches into masked, fingerprinted findings.
@@ -394,32 +396,58 @@ func (f *fileScan) scanBinary(r io.Reader) error {
 		})
 		pool, strs = pool[:0], strs[:0]
 	}
-	ex := textdec.NewExtractor(minStringRunes, func(start, end int64, text []byte) {
-		lo := len(pool)
-		pool = textdec.Normalize(pool, text)
-		strs = append(strs, str{start: start, end: end, lo: lo, hi: len(pool)})
-		if len(pool) >= f.opt.ChunkSize {
-			flush()
-		}
-	})
+	// Text regions (regions.go) are cut out of the stream: each binary
+	// segment between them gets an extractor of its own, whose offsets
+	// start at base.
+	var base int64
+	newEx := func() *textdec.Extractor {
+		return textdec.NewExtractor(minStringRunes, func(start, end int64, text []byte) {
+			lo := len(pool)
+			pool = textdec.Normalize(pool, text)
+			strs = append(strs, str{start: base + start, end: base + end, lo: lo, hi: len(pool)})
+			if len(pool) >= f.opt.ChunkSize {
+				flush()
+			}
+		})
+	}
+	ex, fresh := newEx(), true
+	sp := &regionScanner{f: f,
+		bin: func(p []byte, off int64) {
+			if fresh {
+				base, fresh = off, false
+			}
+			ex.Write(p)
+		},
+		cut: func(int64) {
+			if !fresh {
+				ex.Flush()
+				flush()
+				ex, fresh = newEx(), true
+			}
+		},
+	}
 	if f.ws.read == nil {
 		f.ws.read = make([]byte, 256<<10)
 	}
 	buf := f.ws.read
 	for {
 		if err := f.ctx.Err(); err != nil {
+			sp.close(err)
+			f.regions = sp.results
 			return err
 		}
 		n, err := r.Read(buf)
 		if n > 0 {
-			ex.Write(buf[:n])
+			sp.write(buf[:n])
 		}
 		if err != nil {
+			if errors.Is(err, io.EOF) {
+				err = nil
+			}
+			sp.close(err)
+			f.regions = sp.results
 			ex.Flush()
 			flush()
-			if errors.Is(err, io.EOF) {
-				return nil
-			}
 			return err
 		}
 	}
