@@ -65,7 +65,7 @@ var textByte = func() (t [256]bool) {
 type regionScanner struct {
 	f   *fileScan
 	bin func(p []byte, off int64) // the binary segments, in order
-	cut func(off int64)           // a binary segment ends at off (a region begins)
+	cut func(off int64)           // a binary segment ends at off (a region is taken out)
 
 	off      int64  // stream offset of the next byte written
 	held     []byte // a run of text bytes too short to decide on, not yet handed on
@@ -79,7 +79,9 @@ type regionScanner struct {
 }
 
 // region is one text region being read: its head is collected first (to
-// detect the encoding), then the rest streams to a text scan.
+// detect the encoding), then the rest streams to a text scan. A region
+// that ends within its head is scanned then, and given back to the
+// string extraction if nothing was found in it.
 type region struct {
 	start int64
 	head  []byte
@@ -146,7 +148,6 @@ func (s *regionScanner) write(p []byte) {
 		if start > i {
 			s.bin(w[i:start], woff+int64(i))
 		}
-		s.cut(woff + int64(start))
 		s.in = &region{start: woff + int64(start)}
 		i = start
 	}
@@ -181,6 +182,7 @@ func (s *regionScanner) regionData(p []byte) {
 		}
 		r.head = append(r.head, p[:room]...)
 		p = p[room:]
+		s.cut(r.start)
 		s.startStream(r)
 	}
 	if r.pw != nil && len(p) > 0 {
@@ -209,8 +211,16 @@ func (s *regionScanner) endRegion(eof bool) {
 	s.in = nil
 	var res fileResult
 	if r.pw == nil {
+		// A short region is kept only when it holds something of its
+		// own; else (a dump's CREATE TABLE, a help text) it goes back to
+		// the strings, where it is the context of the records around it.
 		r.enc = textdec.Detect(r.head, true)
 		res = s.scanRegion(r, bytes.NewReader(r.head))
+		if (res.file == nil || res.file.Findings == 0) && len(res.errors) == 0 {
+			s.bin(r.head, r.start)
+			return
+		}
+		s.cut(r.start)
 	} else {
 		r.pw.Close()
 		res = <-r.done
