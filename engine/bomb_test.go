@@ -267,3 +267,23 @@ func TestScanWideMemberBudget(t *testing.T) {
 		t.Errorf("byte budget not hit (%d bytes expanded)", opt.state.expanded.Load())
 	}
 }
+
+// TestRepeatedMemberKeepsItsOwnNotice: a repeated member whose name
+// plays path tricks is still reported for its name.
+func TestRepeatedMemberKeepsItsOwnNotice(t *testing.T) {
+	box := "BOX\na.txt=連絡先 090-3141-5926\n?../../b.txt=連絡先 090-3141-5926\n"
+	opt := Options{Containers: boxes(false)}
+	opt = opt.withDefaults()
+	defer opt.state.close()
+	rs := scanTree(context.Background(), memItem("n.box", []byte(box)), &opt, newWorkspace(), 0, false)
+	if len(rs) != 3 || rs[2].dupOf == nil {
+		t.Fatalf("%d results; the second member is not a repeat", len(rs))
+	}
+	r := resolveDup(rs[2], false)
+	if r.file == nil || r.file.Path != "n.box!/?../../b.txt" || len(r.errors) != 1 || !strings.Contains(r.errors[0].Error, "escapes") {
+		t.Errorf("repeat: file %+v errors %v", r.file, r.errors)
+	}
+	if len(r.findings) != 1 || r.findings[0].Fingerprint == rs[1].findings[0].Fingerprint {
+		t.Errorf("repeat's findings %+v", r.findings)
+	}
+}

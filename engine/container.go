@@ -296,8 +296,15 @@ func errorResult(path string, err error) fileResult {
 // inside the first one (worst severity and its classification, people
 // and findings of the distinct contents inside); its members' findings
 // are listed once, at the first occurrence's paths.
-func resolveDup(res fileResult, reveal bool) fileResult {
-	out := fileResult{opened: true}
+func resolveDup(res fileResult, reveal bool) (out fileResult) {
+	defer func() {
+		// the member's own notices (a name with path tricks) stay its own
+		out.errors = append(out.errors, res.errors...)
+		if len(res.errors) > 0 && out.file == nil {
+			out.file = &report.File{Path: res.path, Classification: detectors.ClassNone}
+		}
+	}()
+	out = fileResult{opened: true}
 	ref := res.dupOf
 	first := ref.results
 	note := "same content as " + ref.path + ", scanned once there"
