@@ -359,3 +359,46 @@ func TestReportWriteIsAtomic(t *testing.T) {
 		t.Errorf("writing to %s: %v", os.DevNull, err)
 	}
 }
+
+// TestDripFeedingServerUnderTheDefaultPolicy: a server that drips its
+// replies a byte every 2 s ends with an endpoint error, and the report
+// is written within 60 s, with no policy file at all.
+func TestDripFeedingServerUnderTheDefaultPolicy(t *testing.T) {
+	if testing.Short() {
+		t.Skip("takes the default reply timeout (20 s)")
+	}
+	t.Setenv("CI", "true")
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ln.Close()
+	go func() {
+		for {
+			c, err := ln.Accept()
+			if err != nil {
+				return
+			}
+			go func() {
+				defer c.Close()
+				for _, b := range []byte("220 " + strings.Repeat("slow ", 100) + "\r\n") {
+					if _, err := c.Write([]byte{b}); err != nil {
+						return
+					}
+					time.Sleep(2 * time.Second)
+				}
+			}()
+		}
+	}()
+	start := time.Now()
+	code, out, stderr := run(t, "scan", "--no-progress", "--format", "json", "ftp://"+ln.Addr().String()+"/")
+	took := time.Since(start)
+	if code != ExitIncomplete || took > 60*time.Second {
+		t.Fatalf("exit %d after %v, want 3 within 60 s; stderr %s", code, took, stderr)
+	}
+	r := decode(t, out)
+	if len(r.Endpoints) != 1 || !strings.Contains(r.Endpoints[0].Error, "reply not complete") {
+		t.Errorf("endpoints %+v", r.Endpoints)
+	}
+	t.Logf("report after %v", took)
+}
