@@ -45,8 +45,8 @@ func readAllString(r interface{ Read([]byte) (int, error) }) (string, error) {
 	}
 }
 
-// verdictOf scans one in-memory file with every detector.
-func verdictOf(t *testing.T, name string, data []byte) fileResult {
+// scanOne scans one in-memory file with every detector.
+func scanOne(t *testing.T, name string, data []byte) fileResult {
 	t.Helper()
 	opt := Options{}
 	opt = opt.withDefaults()
@@ -118,9 +118,9 @@ func TestEncodingSwitchAfterTheHead(t *testing.T) {
 				accessLog(2000, 1) + "# 書き出し終了\n" + accessLog(500, 0), textdec.ShiftJIS},
 		} {
 			t.Run(filepath.Base(l.rel)+"/"+c.name, func(t *testing.T) {
-				plain := verdictOf(t, "plain.txt", []byte(c.head+rows+c.tail))
+				plain := scanOne(t, "plain.txt", []byte(c.head+rows+c.tail))
 				data := append(append([]byte(c.head), c.body(rows)...), c.tail...)
-				got := verdictOf(t, "mixed.txt", data)
+				got := scanOne(t, "mixed.txt", data)
 				if plain.file.Classification != l.class {
 					t.Fatalf("plain UTF-8 file: %s, want %s (%s)", plain.file.Classification, l.class, plain.file.Reason)
 				}

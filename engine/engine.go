@@ -80,7 +80,9 @@ var ErrNothingScanned = errors.New("engine: nothing could be scanned")
 
 // Scan scans the targets and returns the finalised report. It returns
 // ErrNothingScanned (with the report) when not a single item could be
-// read, and the context's error when cancelled.
+// read. When ctx is cancelled (an interrupt), it stops soon and returns
+// the report of what was scanned so far, marked Complete: false with an
+// error entry saying so, together with the context's error.
 func Scan(ctx context.Context, targets []string, opt Options) (*report.Report, error) {
 	opt = opt.withDefaults()
 	defer opt.state.close()
@@ -93,31 +95,25 @@ func Scan(ctx context.Context, targets []string, opt Options) (*report.Report, e
 	col := &collector{allow: opt.AllowPath, part: opt.Part}
 	var ftpTargets []string
 	for _, t := range targets {
-		if err := ctx.Err(); err != nil {
-			return nil, err
+		if ctx.Err() != nil {
+			break
 		}
 		if isFTP(t) {
 			ftpTargets = append(ftpTargets, t)
 			continue
 		}
 		col.target = t
-		if err := scanners.WalkFS(ctx, t, col); err != nil {
-			if ctx.Err() != nil {
-				return nil, ctx.Err()
-			}
+		if err := scanners.WalkFS(ctx, t, col); err != nil && ctx.Err() == nil {
 			col.Error(t, err)
 		}
 	}
 	read := 0
-	results, err := scanItems(ctx, col.items, col.parts, &opt)
-	if err != nil {
-		return nil, err
+	var results [][]fileResult
+	if ctx.Err() == nil {
+		results = scanItems(ctx, col.items, col.parts, &opt)
 	}
-	if len(ftpTargets) > 0 {
+	if len(ftpTargets) > 0 && ctx.Err() == nil {
 		eps, ftpResults := scanFTP(ctx, ftpTargets, &opt)
-		if err := ctx.Err(); err != nil {
-			return nil, err
-		}
 		r.Endpoints = eps
 		results = append(results, ftpResults...)
 		for _, e := range eps {
@@ -127,7 +123,13 @@ func Scan(ctx context.Context, targets []string, opt Options) (*report.Report, e
 		}
 	}
 
-	for _, res := range slices.Concat(results...) {
+	all := slices.Concat(results...)
+	for i := range all {
+		if all[i].dupOf != nil {
+			all[i] = resolveDup(all[i], opt.Reveal)
+		}
+	}
+	for _, res := range all {
 		r.Stats.Bytes += res.bytes
 		switch {
 		case res.archive:
@@ -145,16 +147,36 @@ func Scan(ctx context.Context, targets []string, opt Options) (*report.Report, e
 		col.skips = append(col.skips, res.skips...)
 	}
 	r.Errors = append(col.errors, r.Errors...)
+	interrupted := ctx.Err()
+	if interrupted != nil {
+		done := 0
+		for _, rs := range results {
+			if rs != nil {
+				done++
+			}
+		}
+		complete := false
+		r.Complete = &complete
+		r.Errors = append(r.Errors, report.Error{Path: InterruptedPath, Error: fmt.Sprintf(
+			"scan interrupted (%v): this report holds what was scanned before; %d of %d files were not started",
+			context.Cause(ctx), len(col.items)-min(done, len(col.items)), len(col.items))})
+	}
 	r.Skipped = col.skips
 	r.Stats.Skipped = len(col.skips)
 	r.Stats.Errors = len(r.Errors)
 	r.FinishedAt = opt.Now().UTC()
 	r.Finalize()
+	if interrupted != nil {
+		return r, interrupted
+	}
 	if read == 0 && len(r.Errors) > 0 {
 		return r, ErrNothingScanned
 	}
 	return r, nil
 }
+
+// InterruptedPath is the path of the error entry of an interrupted scan.
+const InterruptedPath = "(scan)"
 
 func (o Options) withDefaults() Options {
 	if o.Detectors == nil {
@@ -183,8 +205,9 @@ func (o Options) withDefaults() Options {
 }
 
 // scanItems scans items in parallel, one workspace per worker, and
-// returns their results in item order.
-func scanItems(ctx context.Context, items []scanners.Item, parts []func(string) bool, opt *Options) ([][]fileResult, error) {
+// returns their results in item order. When ctx ends, the items not yet
+// started have nil results.
+func scanItems(ctx context.Context, items []scanners.Item, parts []func(string) bool, opt *Options) [][]fileResult {
 	var total int64
 	for _, it := range items {
 		if it.Size > 0 {
@@ -224,7 +247,7 @@ feed:
 	}
 	close(work)
 	wg.Wait()
-	return results, ctx.Err()
+	return results
 }
 
 // collector is the scanners.Sink of the enumeration phase.

@@ -7,9 +7,12 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"errors"
+	"fmt"
 	"io"
+	"runtime"
 	"sort"
 	"strconv"
+	"strings"
 	"unicode/utf8"
 
 	"github.com/rouei/rouei/detectors"
@@ -40,6 +43,12 @@ type fileResult struct {
 	findings []report.Finding
 	errors   []report.Error
 	skips    []report.Skip
+	// dupOf is set for a member whose content was met before in the
+	// scan: it was not opened again, and its verdict is the first
+	// occurrence's (resolved when the report is assembled). path and
+	// rel are then the member's own.
+	dupOf     *contentRef
+	path, rel string
 }
 
 // countingReader counts the raw bytes read from an item.
@@ -63,7 +72,9 @@ type fileScan struct {
 	an      *detectors.Analyzer
 	scratch []detectors.Match
 	line    []detectors.Located
-	soft    []int // ordinals of the newlines escape decoding made in the text being detected
+	soft    []int        // ordinals of the newlines escape decoding made in the text being detected
+	rws     *workspace   // for the text regions of a binary
+	regions []fileResult // the text regions found in a binary (regions.go)
 }
 
 // workspace holds the buffers one worker reuses from file to file, so
@@ -104,6 +115,22 @@ func scanItem(ctx context.Context, it scanners.Item, opt *Options, ws *workspace
 // item's own result comes first. text says the item is UTF-8 text
 // extracted from a container (a sheet, a table), scanned without sniffing.
 func scanTree(ctx context.Context, it scanners.Item, opt *Options, ws *workspace, depth int, text bool) []fileResult {
+	return scanTreeMem(ctx, it, opt, ws, depth, text, nil)
+}
+
+// scanTreeMem is scanTree for an item whose whole content is mem (nil:
+// not known), which a container needing random access then uses as is.
+// A panic while scanning the item (a decoder or detector bug that
+// hostile input found) is recovered: the item gets an error entry with a
+// short reason and the scan goes on.
+func scanTreeMem(ctx context.Context, it scanners.Item, opt *Options, ws *workspace, depth int, text bool, mem []byte) (out []fileResult) {
+	defer func() {
+		if p := recover(); p != nil {
+			res := errorResult(it.Path, fmt.Errorf("internal error, not scanned: %s", panicReason(p)))
+			res.opened = true
+			out = []fileResult{res}
+		}
+	}()
 	var res fileResult
 	rc, err := it.Open()
 	if err != nil && ws.part != nil && !ws.part("") {
@@ -126,7 +153,7 @@ func scanTree(ctx context.Context, it scanners.Item, opt *Options, ws *workspace
 	atEOF := errors.Is(perr, io.EOF)
 	if !text && opt.Containers != nil {
 		if op := opt.Containers(it.Path, head); op != nil {
-			return scanContainer(ctx, it, op, br, cr, opt, ws, depth)
+			return scanContainer(ctx, it, op, br, cr, opt, ws, depth, mem)
 		}
 	}
 	if ws.part != nil && !ws.part("") {
@@ -165,7 +192,7 @@ func scanTree(ctx context.Context, it scanners.Item, opt *Options, ws *workspace
 	}
 	v, kept, total := f.an.Result()
 	if total == 0 && len(res.errors) == 0 {
-		return []fileResult{res}
+		return append([]fileResult{res}, f.regions...)
 	}
 	mediaType := scanners.SniffMediaType(it.Path, head, enc != textdec.Binary)
 	if text {
@@ -190,7 +217,7 @@ func scanTree(ctx context.Context, it scanners.Item, opt *Options, ws *workspace
 	}
 	res.file = file
 	res.findings = findings(it, kept, v, opt.Reveal)
-	return []fileResult{res}
+	return append([]fileResult{res}, f.regions...)
 }
 
 // findings turns the kept matches into masked, fingerprinted findings.
@@ -409,33 +436,85 @@ func (f *fileScan) scanBinary(r io.Reader) error {
 		})
 		pool, strs = pool[:0], strs[:0]
 	}
-	ex := textdec.NewExtractor(minStringRunes, func(start, end int64, text []byte) {
-		lo := len(pool)
-		pool = textdec.Normalize(pool, text)
-		strs = append(strs, str{start: start, end: end, lo: lo, hi: len(pool)})
-		if len(pool) >= f.opt.ChunkSize {
-			flush()
-		}
-	})
+	// Text regions (regions.go) are cut out of the stream: each binary
+	// segment between them gets an extractor of its own, whose offsets
+	// start at base.
+	var base int64
+	newEx := func() *textdec.Extractor {
+		return textdec.NewExtractor(minStringRunes, func(start, end int64, text []byte) {
+			lo := len(pool)
+			pool = textdec.Normalize(pool, text)
+			strs = append(strs, str{start: base + start, end: base + end, lo: lo, hi: len(pool)})
+			if len(pool) >= f.opt.ChunkSize {
+				flush()
+			}
+		})
+	}
+	ex, fresh := newEx(), true
+	sp := &regionScanner{f: f,
+		bin: func(p []byte, off int64) {
+			if fresh {
+				base, fresh = off, false
+			}
+			ex.Write(p)
+		},
+		cut: func(int64) {
+			if !fresh {
+				ex.Flush()
+				flush()
+				ex, fresh = newEx(), true
+			}
+		},
+	}
 	if f.ws.read == nil {
 		f.ws.read = make([]byte, 256<<10)
 	}
 	buf := f.ws.read
 	for {
 		if err := f.ctx.Err(); err != nil {
+			sp.close(err)
+			f.regions = sp.results
 			return err
 		}
 		n, err := r.Read(buf)
 		if n > 0 {
-			ex.Write(buf[:n])
+			sp.write(buf[:n])
 		}
 		if err != nil {
+			if errors.Is(err, io.EOF) {
+				err = nil
+			}
+			sp.close(err)
+			f.regions = sp.results
 			ex.Flush()
 			flush()
-			if errors.Is(err, io.EOF) {
-				return nil
-			}
 			return err
 		}
 	}
+}
+
+// panicReason describes a recovered panic in one short line: its value
+// (cut, since it may quote input) and the function it came from.
+func panicReason(p any) string {
+	msg := fmt.Sprint(p)
+	if i := strings.IndexByte(msg, '\n'); i >= 0 {
+		msg = msg[:i]
+	}
+	if len(msg) > 120 {
+		msg = strings.ToValidUTF8(msg[:120], "") + "…"
+	}
+	where := ""
+	pcs := make([]uintptr, 32)
+	frames := runtime.CallersFrames(pcs[:runtime.Callers(3, pcs)])
+	for {
+		fr, more := frames.Next()
+		if fn := fr.Function; fn != "" && !strings.HasPrefix(fn, "runtime.") {
+			where = " in " + fn[strings.LastIndexByte(fn, '/')+1:]
+			break
+		}
+		if !more {
+			break
+		}
+	}
+	return "panic" + where + ": " + msg
 }

@@ -42,14 +42,18 @@ CREATE INDEX IF NOT EXISTS runs_scope ON runs(scope, id);
 // Store is an open history database.
 type Store struct{ db *sql.DB }
 
-// Open opens (creating, mode 0600) the history database at path.
+// Open opens (creating, mode 0600) the history database at path. It is
+// kept in SQLite's write-ahead-log mode with full syncs, and every run is
+// recorded in one transaction: a process killed in the middle of a write
+// leaves the previous runs as they were (the -wal file beside the
+// database, same mode, holds committed work until it is checkpointed).
 func Open(path string) (*Store, error) {
 	f, err := os.OpenFile(path, os.O_RDWR|os.O_CREATE, 0o600)
 	if err != nil {
 		return nil, fmt.Errorf("history: %w", err)
 	}
 	f.Close()
-	db, err := sql.Open("sqlite", "file:"+path+"?_pragma=busy_timeout(5000)&_pragma=journal_mode(DELETE)")
+	db, err := sql.Open("sqlite", "file:"+path+"?_pragma=busy_timeout(5000)&_pragma=journal_mode(WAL)&_pragma=synchronous(FULL)")
 	if err != nil {
 		return nil, fmt.Errorf("history: %w", err)
 	}

@@ -39,6 +39,10 @@ type Report struct {
 	// (policy file, baseline, --reveal …), so that rouei merge refuses
 	// shards scanned under different ones (extension; set with --shard).
 	PolicyDigest string `json:"policy_digest,omitempty"`
+	// Complete is false when the scan was interrupted (a signal) or
+	// stopped early: the report holds what was scanned so far. nil: the
+	// scan ran to its end.
+	Complete *bool `json:"complete,omitempty"`
 }
 
 // Shard is one part of a sharded sweep: part Index of Count (1-based).

@@ -14,7 +14,8 @@ type Limits struct {
 	MaxDepth         int           // containers nested in containers (default 8)
 	MaxMemberBytes   int64         // bytes one member may expand to (default 1 GiB)
 	MaxArchiveBytes  int64         // bytes all members of one container may expand to (default 4 GiB)
-	MaxScanBytes     int64         // bytes all containers of one scan may expand to (default 64 GiB)
+	MaxScanBytes     int64         // bytes all containers of one scan may expand to, counted at every level (default 64 GiB)
+	MaxScanMembers   int           // members of all containers of one scan, at every level (default 1,000,000)
 	MaxRatio         int64         // expanded/compressed ratio of a member before it counts as a bomb (default 200)
 	MaxMembers       int           // members of one container (default 100,000)
 	MaxArchiveTime   time.Duration // wall time for one container (default 5 min)
@@ -28,6 +29,7 @@ var DefaultLimits = Limits{
 	MaxMemberBytes:   1 << 30,
 	MaxArchiveBytes:  4 << 30,
 	MaxScanBytes:     64 << 30,
+	MaxScanMembers:   1_000_000,
 	MaxRatio:         200,
 	MaxMembers:       100_000,
 	MaxArchiveTime:   5 * time.Minute,
@@ -113,6 +115,9 @@ func (l Limits) WithDefaults() Limits {
 	}
 	if l.MaxScanBytes <= 0 {
 		l.MaxScanBytes = d.MaxScanBytes
+	}
+	if l.MaxScanMembers <= 0 {
+		l.MaxScanMembers = d.MaxScanMembers
 	}
 	if l.MaxRatio <= 0 {
 		l.MaxRatio = d.MaxRatio

@@ -12,7 +12,10 @@ import (
 	"io"
 	"os"
 	"os/signal"
+	"path/filepath"
 	"strings"
+	"sync"
+	"syscall"
 	"time"
 
 	"github.com/rouei/rouei/detectors"
@@ -204,10 +207,11 @@ func setupScan(args []string, stderr io.Writer) (j *scanJob, code int, ok bool) 
 	return j, 0, true
 }
 
-// run scans, with a progress bar on a terminal, until done or interrupted.
-func (j *scanJob) run(stderr io.Writer) (*report.Report, error) {
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
-	defer stop()
+// run scans, with a progress bar on a terminal, until done or
+// interrupted: the first SIGINT or SIGTERM stops the scan, which returns
+// the report of what was scanned so far (Complete false); a second one
+// exits at once, with no report (see watchSignals).
+func (j *scanJob) run(ctx context.Context, stderr io.Writer) (*report.Report, error) {
 	opt := j.opt
 	var bar *progressBar
 	if !j.f.noProgress && progressWanted(stderr) {
@@ -220,6 +224,43 @@ func (j *scanJob) run(stderr io.Writer) (*report.Report, error) {
 		bar.Finish()
 	}
 	return r, err
+}
+
+// watchSignals returns a context that the first SIGINT or SIGTERM
+// cancels (the scan then stops and its report is written, marked
+// incomplete); a second signal exits the process at once with
+// ExitIncomplete. stop ends the watch.
+func watchSignals(stderr io.Writer) (ctx context.Context, stop func()) {
+	ctx, cancel := context.WithCancelCause(context.Background())
+	sigs := make(chan os.Signal, 2)
+	signal.Notify(sigs, os.Interrupt, syscall.SIGTERM)
+	done := make(chan struct{})
+	go func() {
+		select {
+		case sig := <-sigs:
+			fmt.Fprintf(stderr, "rouei: %v: stopping; the report will hold what was scanned so far (again to quit at once)\n", sig)
+			cancel(fmt.Errorf("signal %v", sig))
+		case <-done:
+			return
+		}
+		select {
+		case sig := <-sigs:
+			fmt.Fprintf(stderr, "rouei: %v again: quitting without a report\n", sig)
+			removePendingTemp()
+			os.Exit(ExitIncomplete)
+		case <-done:
+		}
+	}()
+	return ctx, func() {
+		signal.Stop(sigs)
+		close(done)
+		cancel(nil)
+	}
+}
+
+// interrupted reports whether the scan was stopped by a signal.
+func interrupted(err error) bool {
+	return errors.Is(err, context.Canceled)
 }
 
 func runScan(args []string, stdout, stderr io.Writer) int {
@@ -256,7 +297,9 @@ func runScan(args []string, stdout, stderr io.Writer) int {
 	if f.reveal {
 		fmt.Fprintln(stderr, "rouei: WARNING: --reveal prints personal data unmasked; do not share this report")
 	}
-	r, scanErr := j.run(stderr)
+	ctx, stop := watchSignals(stderr)
+	defer stop()
+	r, scanErr := j.run(ctx, stderr)
 	if r == nil {
 		fmt.Fprintf(stderr, "rouei: %v\n", scanErr)
 		return ExitUsage
@@ -271,44 +314,31 @@ func runScan(args []string, stdout, stderr io.Writer) int {
 		}
 	}
 
-	var out io.Writer = stdout
-	var file *os.File
+	write := func(w io.Writer) error {
+		switch f.format {
+		case "json":
+			return report.WriteJSON(w, r)
+		case "sarif":
+			return report.WriteSARIF(w, r)
+		case "html":
+			return report.WriteHTML(w, r, report.HTMLOptions{Lang: lang, FailOn: failOn})
+		}
+		return report.WriteText(w, r, report.TextOptions{Lang: lang, FailOn: failOn})
+	}
 	if f.output != "" {
-		file, err = os.OpenFile(f.output, os.O_WRONLY|os.O_CREATE|os.O_TRUNC, 0o600)
-		if err != nil {
-			fmt.Fprintf(stderr, "rouei: %v\n", err)
-			return ExitUsage
-		}
-		// O_CREATE's mode only applies to a new file: make an existing one private too.
-		if err := file.Chmod(0o600); err != nil {
-			file.Close()
-			fmt.Fprintf(stderr, "rouei: %v\n", err)
-			return ExitUsage
-		}
-		out = file
-	}
-	bw := bufio.NewWriter(out)
-	switch f.format {
-	case "json":
-		err = report.WriteJSON(bw, r)
-	case "sarif":
-		err = report.WriteSARIF(bw, r)
-	case "html":
-		err = report.WriteHTML(bw, r, report.HTMLOptions{Lang: lang, FailOn: failOn})
-	default:
-		err = report.WriteText(bw, r, report.TextOptions{Lang: lang, FailOn: failOn})
-	}
-	if err == nil {
-		err = bw.Flush()
-	}
-	if file != nil {
-		if cerr := file.Close(); err == nil {
-			err = cerr
+		err = writeFileAtomic(f.output, write)
+	} else {
+		bw := bufio.NewWriter(stdout)
+		if err = write(bw); err == nil {
+			err = bw.Flush()
 		}
 	}
 	if err != nil {
 		fmt.Fprintf(stderr, "rouei: writing the report: %v\n", err)
 		return ExitUsage
+	}
+	if interrupted(scanErr) {
+		return ExitIncomplete
 	}
 	if errors.Is(scanErr, engine.ErrNothingScanned) {
 		for _, e := range r.Errors {
@@ -405,7 +435,13 @@ func runBaseline(args []string, stdout, stderr io.Writer) int {
 	}
 	j.opt.MaxFindingsPerFile = 1 << 30 // every finding's fingerprint
 	j.opt.Reveal = false
-	r, scanErr := j.run(stderr)
+	ctx, stop := watchSignals(stderr)
+	defer stop()
+	r, scanErr := j.run(ctx, stderr)
+	if r != nil && interrupted(scanErr) {
+		fmt.Fprintln(stderr, "rouei: interrupted: no baseline written")
+		return ExitIncomplete
+	}
 	if r == nil || errors.Is(scanErr, engine.ErrNothingScanned) {
 		fmt.Fprintf(stderr, "rouei: %v\n", scanErr)
 		return ExitUsage
@@ -417,11 +453,10 @@ func runBaseline(args []string, stdout, stderr io.Writer) int {
 	for _, fd := range r.Findings {
 		fmt.Fprintf(&b, "%s  # %s %s\n", fd.Fingerprint, fd.Detector, fd.Path)
 	}
-	if err := os.WriteFile(f.output, []byte(b.String()), 0o600); err != nil {
-		fmt.Fprintf(stderr, "rouei: %v\n", err)
-		return ExitUsage
-	}
-	if err := os.Chmod(f.output, 0o600); err != nil {
+	if err := writeFileAtomic(f.output, func(w io.Writer) error {
+		_, err := io.WriteString(w, b.String())
+		return err
+	}); err != nil {
 		fmt.Fprintf(stderr, "rouei: %v\n", err)
 		return ExitUsage
 	}
@@ -496,5 +531,89 @@ func keepHistory(path string, r *report.Report) error {
 	if err := st.Compare(r); err != nil {
 		return err
 	}
+	if r.Complete != nil && !*r.Complete {
+		// an interrupted run is not what the targets hold: the next run
+		// compares with the last complete one
+		return nil
+	}
 	return st.Record(r)
+}
+
+// pendingTemp is the temp file a report is being written to, removed if
+// a second signal ends the process in the middle.
+var pendingTemp struct {
+	sync.Mutex
+	name string
+}
+
+func setPendingTemp(name string) {
+	pendingTemp.Lock()
+	pendingTemp.name = name
+	pendingTemp.Unlock()
+}
+
+func removePendingTemp() {
+	pendingTemp.Lock()
+	defer pendingTemp.Unlock()
+	if pendingTemp.name != "" {
+		os.Remove(pendingTemp.name)
+	}
+}
+
+// writeFileAtomic writes a report file so that no reader (a later
+// --baseline, a dashboard) ever sees it half written: into a private
+// temp file (mode 0600) in the same directory, synced, then renamed over
+// path. A path that exists and is not a regular file (a device, a FIFO,
+// /dev/stdout) is written in place.
+func writeFileAtomic(path string, write func(io.Writer) error) (err error) {
+	if st, err := os.Stat(path); err == nil && !st.Mode().IsRegular() {
+		f, err := os.OpenFile(path, os.O_WRONLY, 0)
+		if err != nil {
+			return err
+		}
+		bw := bufio.NewWriter(f)
+		if err = write(bw); err == nil {
+			err = bw.Flush()
+		}
+		if cerr := f.Close(); err == nil {
+			err = cerr
+		}
+		return err
+	}
+	tmp, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".tmp-*")
+	if err != nil {
+		return err
+	}
+	setPendingTemp(tmp.Name())
+	defer setPendingTemp("")
+	defer func() {
+		if err != nil {
+			tmp.Close()
+			os.Remove(tmp.Name())
+		}
+	}()
+	if err = tmp.Chmod(0o600); err != nil {
+		return err
+	}
+	bw := bufio.NewWriter(tmp)
+	if err = write(bw); err != nil {
+		return err
+	}
+	if err = bw.Flush(); err != nil {
+		return err
+	}
+	if err = tmp.Sync(); err != nil {
+		return err
+	}
+	if err = tmp.Close(); err != nil {
+		return err
+	}
+	if err = os.Rename(tmp.Name(), path); err != nil {
+		return err
+	}
+	if d, derr := os.Open(filepath.Dir(path)); derr == nil {
+		_ = d.Sync() // the rename itself survives a crash
+		d.Close()
+	}
+	return nil
 }

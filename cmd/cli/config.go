@@ -28,6 +28,7 @@ type policy struct {
 		MaxMemberBytes  int64    `toml:"max_member_bytes"`
 		MaxArchiveBytes int64    `toml:"max_archive_bytes"`
 		MaxScanBytes    int64    `toml:"max_scan_bytes"`
+		MaxScanMembers  int      `toml:"max_scan_members"`
 		MaxRatio        int64    `toml:"max_ratio"`
 		MaxMembers      int      `toml:"max_members"`
 		MaxArchiveTime  duration `toml:"max_archive_time"`
@@ -47,13 +48,15 @@ type policy struct {
 		HashKey string   `toml:"hash_key"`
 	} `toml:"allow"`
 	FTP struct {
-		Pause          duration `toml:"pause"`
-		ConnectTimeout duration `toml:"connect_timeout"`
-		IdleTimeout    duration `toml:"idle_timeout"`
-		HostBudget     duration `toml:"host_budget"`
-		MaxFileBytes   int64    `toml:"max_file_bytes"`
-		MaxHostBytes   int64    `toml:"max_host_bytes"`
-		Contact        string   `toml:"contact"`
+		Pause           duration `toml:"pause"`
+		ConnectTimeout  duration `toml:"connect_timeout"`
+		IdleTimeout     duration `toml:"idle_timeout"`
+		ReplyTimeout    duration `toml:"reply_timeout"`
+		TransferTimeout duration `toml:"transfer_timeout"`
+		HostBudget      duration `toml:"host_budget"`
+		MaxFileBytes    int64    `toml:"max_file_bytes"`
+		MaxHostBytes    int64    `toml:"max_host_bytes"`
+		Contact         string   `toml:"contact"`
 	} `toml:"ftp"`
 	// Rules are site rules in the shape of patterns/rules.toml (a
 	// vendor's own patron-ID format), run beside the built-in ones.
@@ -116,7 +119,7 @@ func (p *policy) limits() scanners.Limits {
 	l := p.Limits
 	return scanners.Limits{
 		MaxDepth: l.MaxDepth, MaxMemberBytes: l.MaxMemberBytes, MaxArchiveBytes: l.MaxArchiveBytes,
-		MaxScanBytes: l.MaxScanBytes, MaxRatio: l.MaxRatio, MaxMembers: l.MaxMembers,
+		MaxScanBytes: l.MaxScanBytes, MaxScanMembers: l.MaxScanMembers, MaxRatio: l.MaxRatio, MaxMembers: l.MaxMembers,
 		MaxArchiveTime: l.MaxArchiveTime.Duration, MaxSpoolBytes: l.MaxSpoolBytes,
 	}.WithDefaults()
 }
@@ -165,6 +168,12 @@ func (p *policy) ftpOptions(o ftp.Options) ftp.Options {
 	}
 	if f.IdleTimeout.Duration > 0 {
 		o.IdleTimeout = f.IdleTimeout.Duration
+	}
+	if f.ReplyTimeout.Duration > 0 {
+		o.ReplyTimeout = f.ReplyTimeout.Duration
+	}
+	if f.TransferTimeout.Duration > 0 {
+		o.TransferTimeout = f.TransferTimeout.Duration
 	}
 	if f.HostBudget.Duration > 0 {
 		o.HostBudget = f.HostBudget.Duration

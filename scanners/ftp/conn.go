@@ -33,6 +33,29 @@ type deadlineConn struct {
 	grace    time.Time
 	failed   error // first error a Read or Write returned
 	failedMu sync.Mutex
+	// hard is the deadline of the whole reply or transfer in progress
+	// (zero: none), hardErr what an operation past it fails with.
+	hard    time.Time
+	hardErr error
+}
+
+// setHard sets (or, with a zero t, clears) the deadline of a whole reply
+// or transfer: however the peer drips its bytes, operations fail with
+// err once t has passed.
+func (d *deadlineConn) setHard(t time.Time, err error) {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	d.hard, d.hardErr = t, err
+}
+
+// pastHard returns the hard deadline's error when it has passed.
+func (d *deadlineConn) pastHard() error {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	if !d.hard.IsZero() && !time.Now().Before(d.hard) {
+		return d.hardErr
+	}
+	return nil
 }
 
 func newDeadlineConn(ctx context.Context, c net.Conn, idle time.Duration) *deadlineConn {
@@ -67,6 +90,14 @@ func (d *deadlineConn) arm() error {
 	if !d.ctxDL.IsZero() && d.ctxDL.Before(dl) {
 		dl = d.ctxDL
 	}
+	if !d.hard.IsZero() {
+		if !now.Before(d.hard) {
+			return d.hardErr
+		}
+		if d.hard.Before(dl) {
+			dl = d.hard
+		}
+	}
 	return d.Conn.SetDeadline(dl)
 }
 
@@ -94,6 +125,7 @@ func (d *deadlineConn) Read(p []byte) (int, error) {
 	}
 	n, err := d.Conn.Read(p)
 	if err != nil {
+		err = d.timeoutCause(err)
 		d.fail(err)
 	}
 	return n, err
@@ -106,9 +138,22 @@ func (d *deadlineConn) Write(p []byte) (int, error) {
 	}
 	n, err := d.Conn.Write(p)
 	if err != nil {
+		err = d.timeoutCause(err)
 		d.fail(err)
 	}
 	return n, err
+}
+
+// timeoutCause names the deadline behind a timeout: the whole reply's or
+// transfer's when that is the one that passed.
+func (d *deadlineConn) timeoutCause(err error) error {
+	var ne net.Error
+	if errors.As(err, &ne) && ne.Timeout() {
+		if herr := d.pastHard(); herr != nil {
+			return herr
+		}
+	}
+	return err
 }
 
 func (d *deadlineConn) Close() error {
@@ -164,6 +209,9 @@ type replyParser struct {
 	done  []reply
 	seq   int
 }
+
+// idle reports whether no reply is partly read.
+func (p *replyParser) idle() bool { return len(p.line) == 0 && len(p.lines) == 0 && p.code == 0 }
 
 // feed consumes bytes read from the control connection.
 func (p *replyParser) feed(b []byte, cmd string) {
@@ -231,6 +279,8 @@ type ctrlConn struct {
 	parser  replyParser
 	lastCmd string
 	mu      sync.Mutex
+	// awaiting says a reply is being read (its deadline is set)
+	awaiting bool
 }
 
 func (c *ctrlConn) Read(p []byte) (int, error) {
@@ -239,9 +289,24 @@ func (c *ctrlConn) Read(p []byte) (int, error) {
 		c.pending = c.pending[n:]
 		return n, nil
 	}
+	if !c.awaiting {
+		// a reply begins: it must be complete within ReplyTimeout
+		c.awaiting = true
+		c.dc.setHard(time.Now().Add(c.s.opt.ReplyTimeout), c.s.replyDeadlineErr())
+	}
 	n, err := c.conn.Read(p)
 	c.mu.Lock()
+	seq := c.parser.seq
 	c.parser.feed(p[:n], c.lastCmd)
+	if c.parser.seq != seq {
+		if c.parser.idle() {
+			c.awaiting = false
+			c.dc.setHard(time.Time{}, nil)
+		} else {
+			// another reply has begun in the same read
+			c.dc.setHard(time.Now().Add(c.s.opt.ReplyTimeout), c.s.replyDeadlineErr())
+		}
+	}
 	c.mu.Unlock()
 	return n, err
 }
@@ -365,6 +430,13 @@ func (d *dataConn) Read(p []byte) (int, error) {
 	n, err := d.Conn.Read(p)
 	if d.capture != nil && n > 0 {
 		d.capture.Write(p[:n])
+	}
+	var te *transferDeadlineError
+	if errors.As(err, &te) && d.s.stopped == nil {
+		// a server that drips its data is not given more time: the
+		// probe of this host ends
+		d.s.stopped = err
+		d.s.errorf("%v: probe ended", err)
 	}
 	return n, err
 }

@@ -42,6 +42,11 @@ const (
 	DefaultConnectTimeout = 10 * time.Second
 	DefaultIdleTimeout    = 30 * time.Second
 	DefaultHostBudget     = 10 * time.Minute
+	DefaultReplyTimeout   = 20 * time.Second
+	DefaultTransferTime   = 30 * time.Second
+	// TransferSecondsPerMiB is added to a transfer's deadline for each
+	// MiB of its listed size (a floor of 1 MiB/s).
+	TransferSecondsPerMiB = 1
 	DefaultMaxFileBytes   = 100 << 20
 	DefaultMaxHostBytes   = 1 << 30
 	DefaultMaxDepth       = 16
@@ -65,7 +70,17 @@ type Options struct {
 	// connections, renewed on every read and write (default 30s): a
 	// server that stops sending fails the operation after this long.
 	IdleTimeout time.Duration
-	// HostBudget is the total time one host may take (default 10m).
+	// ReplyTimeout bounds each whole reply on the control connection,
+	// from the first read for it to its last line (default 20s): a
+	// server that drips a reply byte by byte, each byte within the idle
+	// timeout, fails after this long; the probe of the host ends.
+	ReplyTimeout time.Duration
+	// TransferTimeout bounds each whole data transfer (a listing, a file)
+	// plus TransferSecondsPerMiB for each MiB of its listed size (default
+	// 30s): a transfer still not done then ends the probe of the host.
+	TransferTimeout time.Duration
+	// HostBudget is the total time one host may take (default 10m); it
+	// bounds every blocking call (connects, reads, writes, pauses, TLS).
 	HostBudget time.Duration
 	// MaxFileBytes: larger files are listed but not fetched, and reported
 	// (default 100 MiB).
@@ -110,6 +125,12 @@ func (o Options) withDefaults() Options {
 	if o.HostBudget <= 0 {
 		o.HostBudget = DefaultHostBudget
 	}
+	if o.ReplyTimeout <= 0 {
+		o.ReplyTimeout = DefaultReplyTimeout
+	}
+	if o.TransferTimeout <= 0 {
+		o.TransferTimeout = DefaultTransferTime
+	}
 	if o.MaxFileBytes <= 0 {
 		o.MaxFileBytes = DefaultMaxFileBytes
 	}
@@ -150,6 +171,10 @@ type Result struct {
 	// refused); the probe carried on in plain text. "" when there was no
 	// such problem. It does not make the probe incomplete.
 	TLSError string `json:"tls_error"`
+	// Refused is the server's reply when it refused the anonymous login
+	// (a 5xx to USER or PASS, "530 Login incorrect."): a result of the
+	// probe, not an error; "" when it let us in or was not asked.
+	Refused string `json:"refused,omitempty"`
 	// Banner is the server's greeting ("220 (vsFTPd 3.0.3)").
 	Banner       string `json:"banner,omitempty"`
 	ListedFiles  int    `json:"listed_files"`
@@ -270,6 +295,7 @@ type session struct {
 	feat *reply
 
 	captureBuf       *bytes.Buffer // where the next data connection records what it reads
+	nextSize         int64         // listed size of the next file transfer, -1 when unknown or a listing
 	listingTruncated bool
 	hostBytes        int64
 	entries          int
@@ -465,6 +491,13 @@ func (s *session) dial(network, addr string) (net.Conn, error) {
 		return nil, fmt.Errorf("ftp: data connection: %w", err)
 	}
 	dc := newDeadlineConn(s.ctx, tcp, s.opt.IdleTimeout)
+	limit := s.opt.TransferTimeout
+	if s.captureBuf != nil {
+		limit += time.Duration(maxListingBytes>>20*TransferSecondsPerMiB) * time.Second
+	} else if s.nextSize > 0 {
+		limit += time.Duration((s.nextSize>>20+1)*TransferSecondsPerMiB) * time.Second
+	}
+	dc.setHard(time.Now().Add(limit), &transferDeadlineError{limit})
 	conn := &dataConn{Conn: dc, s: s, capture: s.captureBuf, limit: maxListingBytes}
 	if s.dataTLS {
 		tc := tls.Client(dc, s.tlsConf)
@@ -472,6 +505,19 @@ func (s *session) dial(network, addr string) (net.Conn, error) {
 	}
 	s.dataOpen = true
 	return conn, nil
+}
+
+// transferDeadlineError is a data transfer that was not done in time.
+type transferDeadlineError struct{ limit time.Duration }
+
+func (e *transferDeadlineError) Error() string {
+	return fmt.Sprintf("ftp: transfer not complete within %v (a drip-feeding or stalled server)", e.limit)
+}
+
+// replyDeadlineErr is what a read fails with when a whole reply took
+// longer than ReplyTimeout.
+func (s *session) replyDeadlineErr() error {
+	return fmt.Errorf("ftp: reply not complete within %v (a drip-feeding or stalled server)", s.opt.ReplyTimeout)
 }
 
 // tlsError marks a failed TLS handshake on the control connection.
@@ -493,7 +539,9 @@ func (s *session) connectCtrl(addr string) error {
 	dc := newDeadlineConn(s.ctx, tcp, s.opt.IdleTimeout)
 	s.ctrl = &ctrlConn{s: s, conn: dc, dc: dc}
 	s.last = time.Now()
+	dc.setHard(time.Now().Add(s.opt.ReplyTimeout), s.replyDeadlineErr())
 	greet, err := readReply(dc)
+	dc.setHard(time.Time{}, nil)
 	if err != nil {
 		return fmt.Errorf("ftp: reading greeting: %w", err)
 	}
@@ -513,6 +561,8 @@ func (s *session) ctrlCmd(cmd string) (reply, error) {
 	if _, err := s.ctrl.dc.Write([]byte(cmd + "\r\n")); err != nil {
 		return reply{}, err
 	}
+	s.ctrl.dc.setHard(time.Now().Add(s.opt.ReplyTimeout), s.replyDeadlineErr())
+	defer s.ctrl.dc.setHard(time.Time{}, nil)
 	return readReply(s.ctrl.dc)
 }
 
@@ -655,9 +705,20 @@ func (s *session) login(c *jftp.ServerConn) bool {
 		switch {
 		case code == 421:
 			s.errorf("ftp: server busy or closing (421), backing off: %s", firstLines(last.text, 1, 200))
+		case code >= 500 && code < 600 && s.t.anonymous() && (last.cmd == "USER" || last.cmd == "PASS"):
+			// A refused anonymous login (530) is what the probe asked
+			// about, not a failure to probe: AnonymousLogin stays false
+			// and the endpoint is complete.
+			s.res.Refused = firstLines(last.text, 1, 200)
+			if s.res.TLSOffered && !s.res.TLS {
+				// refused in plain text after an offered TLS could not be
+				// used: the server may well let anonymous users in over TLS
+				s.errorf("ftp: anonymous refused in plain text (%s) after the offered TLS upgrade failed: not probed completely",
+					s.res.Refused)
+			}
 		case code >= 400 && (last.cmd == "USER" || last.cmd == "PASS"):
 			if s.t.anonymous() {
-				s.errorf("ftp: anonymous refused: %s", firstLines(last.text, 1, 200))
+				s.errorf("ftp: anonymous login failed temporarily: %s", firstLines(last.text, 1, 200))
 			} else {
 				s.errorf("ftp: login refused for the given user: %s", firstLines(last.text, 1, 200))
 			}

@@ -189,7 +189,7 @@ func TestAnonymousRefused(t *testing.T) {
 	f.file("/a.txt", []byte("a"))
 	f.start()
 	res := Scan(context.Background(), f.url(""), fastOpts(), nil)
-	if !res.Reachable || res.AnonymousLogin || !strings.Contains(res.Error, "anonymous refused") {
+	if !res.Reachable || res.AnonymousLogin || res.Error != "" || res.Incomplete() || !strings.Contains(res.Refused, "530") {
 		t.Fatalf("result %+v", res)
 	}
 	users := 0

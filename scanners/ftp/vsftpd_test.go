@@ -80,7 +80,7 @@ func TestVsftpdAnonymousRefused(t *testing.T) {
 	})
 	var got []fetched
 	res := Scan(context.Background(), "ftp://"+srv.addr, vsOpts(), collect(&got))
-	if !res.Reachable || res.AnonymousLogin || !strings.Contains(res.Error, "anonymous refused") || len(got) != 0 {
+	if !res.Reachable || res.AnonymousLogin || res.Error != "" || res.Incomplete() || !strings.HasPrefix(res.Refused, "530") || len(got) != 0 {
 		t.Fatalf("result %+v; log %s", res, srv.log)
 	}
 	if !strings.Contains(res.Banner, "vsFTPd") {

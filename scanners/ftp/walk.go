@@ -385,7 +385,9 @@ func (w *walker) fetch(p string, size int64) bool {
 		if w.fatal() {
 			return nil, fmt.Errorf("ftp: %s: probe ended", disp)
 		}
+		s.nextSize = size
 		resp, err := w.c.Retr(p)
+		s.nextSize = -1
 		var pe *textproto.Error
 		if errors.As(err, &pe) && pe.Code == 421 {
 			w.backOff(pe)
