@@ -49,6 +49,8 @@ func Identify(name string, head []byte) scanners.Opener {
 		return zstdOpener
 	case matchers.Tar(head) || isV7Tar(head):
 		return tarOpener{}
+	case identifyPackage(head) != nil:
+		return identifyPackage(head)
 	case matchers.Iso(head):
 		return isoOpener{}
 	case identifyCAB(head):
