@@ -10,6 +10,9 @@ import (
 // head: office files and databases first (an .xlsx is a zip), then
 // archives. nil: not a container.
 func DefaultContainers(name string, head []byte) scanners.Opener {
+	if op := archive.IdentifyMSI(head); op != nil { // a compound file office would read as streams
+		return op
+	}
 	if op := office.Identify(name, head); op != nil {
 		return op
 	}

@@ -1,16 +1,21 @@
 package engine
 
 import (
+	"bytes"
 	"context"
+	"fmt"
+	"io"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
 	"github.com/rouei/rouei/detectors"
 	"github.com/rouei/rouei/report"
 	"github.com/rouei/rouei/samples"
+	"github.com/rouei/rouei/scanners"
 )
 
 // The package tests build each install format with the real tool around
@@ -254,3 +259,118 @@ func TestCpioArchives(t *testing.T) {
 		})
 	}
 }
+
+// buildMSI builds an MSI with wixl: the files (long name → bytes) in an
+// embedded cabinet, installed under dirs (directory names below the
+// program files folder).
+func buildMSI(t *testing.T, dir, name string, dirs []string, files map[string][]byte) string {
+	t.Helper()
+	var comps, open, close strings.Builder
+	for i, d := range dirs {
+		fmt.Fprintf(&open, "<Directory Id=\"D%d\" Name=\"%s\">\n", i, d)
+		close.WriteString("</Directory>\n")
+	}
+	comps.WriteString("<Component Id=\"C1\" Guid=\"12345678-1234-1234-1234-123456789013\">\n")
+	i := 0
+	for n, b := range files {
+		i++
+		src := fmt.Sprintf("%s-src/%d", name, i)
+		writeFile(t, dir, src, b)
+		fmt.Fprintf(&comps, "<File Id=\"F%d\" Name=\"%s\" Source=\"%s\"/>\n", i, n, src)
+	}
+	comps.WriteString("</Component>\n")
+	wxs := `<?xml version="1.0" encoding="utf-8"?>
+<Wix xmlns="http://schemas.microsoft.com/wix/2006/wi">
+<Product Id="*" Name="OPAC" Language="1033" Version="2.3.0" Manufacturer="Example Vendor" UpgradeCode="12345678-1234-1234-1234-123456789012">
+<Package InstallerVersion="200" Compressed="yes" Comments="synthetic"/>
+<Media Id="1" Cabinet="data.cab" EmbedCab="yes"/>
+<Property Id="SUPPORTURL" Value="https://opac.example.com/support"/>
+<Directory Id="TARGETDIR" Name="SourceDir"><Directory Id="ProgramFilesFolder">
+` + open.String() + comps.String() + close.String() + `</Directory></Directory>
+<Feature Id="Main" Level="1"><ComponentRef Id="C1"/></Feature>
+</Product>
+</Wix>
+`
+	wxsPath := writeFile(t, dir, name+".wxs", []byte(wxs))
+	out := filepath.Join(dir, name+".msi")
+	run(t, dir, "wixl", "-o", out, filepath.Base(wxsPath))
+	return out
+}
+
+func TestMSIPackages(t *testing.T) {
+	needTool(t, "wixl")
+	plain := plainVerdict(t, overdueSample)
+	list := sampleBytes(t, overdueSample)
+	for _, tc := range []struct {
+		dirs   []string
+		file   string
+		member string
+	}{
+		{[]string{"OPAC"}, "tokusoku.csv", "OPAC/tokusoku.csv"},
+		{[]string{"OPAC", "data", "old"}, "tokusoku_200506_backup.csv", "OPAC/data/old/tokusoku_200506_backup.csv"},
+		{[]string{"Library System"}, "overdue list.csv", "Library System/overdue list.csv"},
+	} {
+		t.Run(tc.member, func(t *testing.T) {
+			dir := t.TempDir()
+			msi := buildMSI(t, dir, "setup", tc.dirs, map[string][]byte{
+				tc.file:      list,
+				"readme.txt": sampleBytes(t, cleanSample),
+			})
+			checkPackaged(t, msi, tc.member, plain)
+			clean := buildMSI(t, dir, "clean", tc.dirs, map[string][]byte{"readme.txt": sampleBytes(t, cleanSample)})
+			checkClean(t, clean)
+		})
+	}
+}
+
+// TestMSITables: the database's own tables are tab-separated members
+// with their column names first, as SQLite tables are.
+func TestMSITables(t *testing.T) {
+	needTool(t, "wixl")
+	dir := t.TempDir()
+	msi := buildMSI(t, dir, "setup", []string{"OPAC"}, map[string][]byte{"readme.txt": []byte("readme\n")})
+	var got []string
+	op := DefaultContainers(msi, mustRead(t, msi))
+	if op == nil || op.Kind() != "msi" {
+		t.Fatalf("opener %v", op)
+	}
+	data := mustRead(t, msi)
+	err := op.Walk(context.Background(), scanners.Source{Name: msi, Reader: bytes.NewReader(data), At: bytes.NewReader(data), Size: int64(len(data))},
+		scanners.DefaultLimits, func(m scanners.Member) error {
+			if m.Err != nil {
+				t.Errorf("%s: %v", m.Name, m.Err)
+				return nil
+			}
+			rc, err := m.Open()
+			if err != nil {
+				return err
+			}
+			b, _ := io.ReadAll(rc)
+			rc.Close()
+			if m.Name == "Property" {
+				if !m.Text || !strings.HasPrefix(string(b), "Property\tValue\n") || !strings.Contains(string(b), "SUPPORTURL\thttps://opac.example.com/support\n") {
+					t.Errorf("Property member: text=%v %q", m.Text, b)
+				}
+			}
+			got = append(got, m.Name)
+			return nil
+		})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{"Property", "File", "Directory", "Component", "Media", "OPAC/readme.txt"} {
+		if !slices.Contains(got, want) {
+			t.Errorf("no member %s among %q", want, got)
+		}
+	}
+}
+
+func mustRead(t *testing.T, p string) []byte {
+	t.Helper()
+	b, err := os.ReadFile(p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b
+}
+
