@@ -373,4 +373,3 @@ func mustRead(t *testing.T, p string) []byte {
 	}
 	return b
 }
-
