@@ -373,3 +373,35 @@ func mustRead(t *testing.T, p string) []byte {
 	}
 	return b
 }
+
+// TestSquashfsImages: squashfs images made by mksquashfs with each
+// compressor go-diskfs reads.
+func TestSquashfsImages(t *testing.T) {
+	needTool(t, "mksquashfs")
+	plain := plainVerdict(t, overdueSample)
+	for _, comp := range []string{"gzip", "xz", "zstd", "lzo"} {
+		t.Run(comp, func(t *testing.T) {
+			dir := t.TempDir()
+			writeFile(t, dir, "root/opt/opac/data/tokusoku_200506.csv", sampleBytes(t, overdueSample))
+			writeFile(t, dir, "root/opt/opac/README.txt", sampleBytes(t, cleanSample))
+			writeFile(t, dir, "clean/opt/opac/README.txt", sampleBytes(t, cleanSample))
+			run(t, dir, "mksquashfs", "root", "opac.sqfs", "-comp", comp, "-noappend", "-quiet")
+			run(t, dir, "mksquashfs", "clean", "clean.sqfs", "-comp", comp, "-noappend", "-quiet")
+			checkPackaged(t, filepath.Join(dir, "opac.sqfs"), "opt/opac/data/tokusoku_200506.csv", plain)
+			checkClean(t, filepath.Join(dir, "clean.sqfs"))
+		})
+	}
+}
+
+// TestSquashfsLz4Reported: go-diskfs cannot decompress lz4 squashfs
+// blocks; the image is an error entry, never a silent pass.
+func TestSquashfsLz4Reported(t *testing.T) {
+	needTool(t, "mksquashfs")
+	dir := t.TempDir()
+	writeFile(t, dir, "root/opt/opac/data/tokusoku_200506.csv", sampleBytes(t, overdueSample))
+	run(t, dir, "mksquashfs", "root", "opac.sqfs", "-comp", "lz4", "-noappend", "-quiet")
+	r := scanPath(t, filepath.Join(dir, "opac.sqfs"))
+	if len(r.Errors) == 0 {
+		t.Fatalf("lz4 squashfs: no error; files %+v", r.Files)
+	}
+}

@@ -58,7 +58,7 @@ func Identify(name string, head []byte) scanners.Opener {
 	case identifyLZH(head):
 		return lzhOpener{}
 	}
-	return nil
+	return identifyImage(head)
 }
 
 var (

@@ -1,0 +1,306 @@
+package archive
+
+import (
+	"bytes"
+	"context"
+	"encoding/binary"
+	"errors"
+	"fmt"
+	"io"
+	iofs "io/fs"
+	"os"
+	"path"
+	"strings"
+	"time"
+
+	"github.com/diskfs/go-diskfs"
+	"github.com/diskfs/go-diskfs/backend"
+	"github.com/diskfs/go-diskfs/filesystem"
+	"github.com/diskfs/go-diskfs/filesystem/squashfs"
+
+	"github.com/rouei/rouei/scanners"
+)
+
+// File system images: squashfs (gzip, xz, zstd, lz4, lzma), and raw disk
+// images with an MBR or GPT partition table (or none) whose partitions
+// hold FAT12/16/32, ISO 9660, squashfs or ext4, read with go-diskfs.
+// Members of a partitioned image are named p1/…, p2/… by partition
+// number; of an unpartitioned one, by their path. Appliance images whose
+// format is not read (VMDK, qcow2, VHD, VHDX, VDI) are recognised and
+// reported, and so are installers whose payload is not read.
+
+var magicSquashfs = []byte("hsqs")
+
+// identifyImage returns the opener of a file system or disk image, or of
+// a format that is recognised but not read (the opener's Walk reports
+// it), or nil.
+func identifyImage(head []byte) scanners.Opener {
+	switch {
+	case bytes.HasPrefix(head, magicSquashfs) && len(head) >= 96:
+		return imageOpener{kind: "squashfs"}
+	case bytes.HasPrefix(head, []byte("KDMV")) || bytes.HasPrefix(head, []byte("# Disk DescriptorFile")):
+		return unreadable{kind: "vmdk", what: "appliance image not readable: VMDK disk"}
+	case bytes.HasPrefix(head, []byte("QFI\xfb")):
+		return unreadable{kind: "qcow2", what: "appliance image not readable: QEMU qcow2 disk"}
+	case bytes.HasPrefix(head, []byte("conectix")):
+		return unreadable{kind: "vhd", what: "appliance image not readable: VHD disk"}
+	case bytes.HasPrefix(head, []byte("vhdxfile")):
+		return unreadable{kind: "vhdx", what: "appliance image not readable: VHDX disk"}
+	case len(head) >= 68 && binary.LittleEndian.Uint32(head[64:]) == 0xbeda107f:
+		return unreadable{kind: "vdi", what: "appliance image not readable: VirtualBox VDI disk"}
+	case isDiskImage(head):
+		return imageOpener{kind: "disk-image"}
+	}
+	if k := installerKind(head); k != "" {
+		return unreadable{kind: "installer", what: "installer payload not readable: " + k}
+	}
+	return nil
+}
+
+// isDiskImage recognises a partition table (GPT, or an MBR whose four
+// entries are well formed and one at least is used) or a FAT boot sector.
+func isDiskImage(head []byte) bool {
+	if len(head) < 1024 || head[510] != 0x55 || head[511] != 0xAA {
+		return false
+	}
+	if string(head[512:520]) == "EFI PART" {
+		return true
+	}
+	if isFATBoot(head) {
+		return true
+	}
+	used := 0
+	for i := 0; i < 4; i++ {
+		e := head[446+16*i : 462+16*i]
+		if e[0] != 0 && e[0] != 0x80 {
+			return false
+		}
+		typ := e[4]
+		start, n := binary.LittleEndian.Uint32(e[8:]), binary.LittleEndian.Uint32(e[12:])
+		if typ == 0 {
+			if start != 0 || n != 0 {
+				return false
+			}
+			continue
+		}
+		if start == 0 || n == 0 {
+			return false
+		}
+		used++
+	}
+	return used > 0
+}
+
+// isFATBoot recognises the boot sector of a FAT file system.
+func isFATBoot(b []byte) bool {
+	if !(b[0] == 0xEB && b[2] == 0x90) && b[0] != 0xE9 {
+		return false
+	}
+	bps := binary.LittleEndian.Uint16(b[11:])
+	return (bps == 512 || bps == 1024 || bps == 2048 || bps == 4096) &&
+		(string(b[54:59]) == "FAT12" || string(b[54:59]) == "FAT16" || string(b[82:87]) == "FAT32")
+}
+
+// installerKind names an installer whose payload is not read, told by
+// its PE stub and the marks its payload or loader leave in the first
+// bytes, or "".
+func installerKind(head []byte) string {
+	if len(head) < 64 || head[0] != 'M' || head[1] != 'Z' {
+		return ""
+	}
+	for _, m := range []struct{ mark, kind string }{
+		{"\xEF\xBE\xAD\xDENullsoftInst", "NSIS"},
+		{"Nullsoft Install System", "NSIS"},
+		{"Inno Setup Setup Data", "Inno Setup"},
+		{"InnoSetupLdrWindow", "Inno Setup"},
+		{"InstallShield", "InstallShield"},
+		{"7zS.sfx", "7-Zip self-extracting archive"},
+		{"7-Zip SFX", "7-Zip self-extracting archive"},
+		{"WinRAR SFX", "WinRAR self-extracting archive"},
+		{"Rar!\x1A\x07", "RAR self-extracting archive"},
+		{"Wise Installation", "Wise installer"},
+		{"Setup Factory", "Setup Factory installer"},
+	} {
+		if bytes.Contains(head, []byte(m.mark)) {
+			return m.kind
+		}
+	}
+	return ""
+}
+
+// unreadable is the opener of a recognised format whose contents are
+// not read: its walk is an error entry, never a silent pass.
+type unreadable struct{ kind, what string }
+
+func (u unreadable) Kind() string          { return u.kind }
+func (unreadable) NeedsRandomAccess() bool { return false }
+
+// ErrNotReadable is wrapped by the errors of recognised formats whose
+// contents are not read.
+var ErrNotReadable = errors.New("contents not scanned")
+
+func (u unreadable) Walk(ctx context.Context, src scanners.Source, lim scanners.Limits, yield func(scanners.Member) error) error {
+	return fmt.Errorf("archive: %s: %w", u.what, ErrNotReadable)
+}
+
+// imageOpener reads a squashfs or disk image with go-diskfs.
+type imageOpener struct{ kind string }
+
+func (o imageOpener) Kind() string          { return o.kind }
+func (imageOpener) NeedsRandomAccess() bool { return true }
+
+func (o imageOpener) Walk(ctx context.Context, src scanners.Source, lim scanners.Limits, yield func(scanners.Member) error) error {
+	w := newWalker(ctx, o.kind, src, lim)
+	if src.At == nil || src.Size <= 0 {
+		return fmt.Errorf("archive: %s: random access needed", o.kind)
+	}
+	if err := w.check(); err != nil {
+		return err
+	}
+	st := &storage{r: io.NewSectionReader(src.At, 0, src.Size), size: src.Size}
+	if o.kind == "squashfs" {
+		var fsys *squashfs.FileSystem
+		if err := protect(o.kind, func() error { var err error; fsys, err = squashfs.Read(st, src.Size, 0, 0); return err }); err != nil {
+			return fmt.Errorf("archive: squashfs: %w", err)
+		}
+		return walkFS(w, fsys, "", yield)
+	}
+	var d interface {
+		GetFilesystem(int) (filesystem.FileSystem, error)
+	}
+	var parts int
+	err := protect(o.kind, func() error {
+		dk, err := diskfs.OpenBackend(st)
+		if err != nil {
+			return err
+		}
+		d = dk
+		if t, err := dk.GetPartitionTable(); err == nil && t != nil {
+			parts = len(t.GetPartitions())
+		}
+		return nil
+	})
+	if err != nil {
+		return fmt.Errorf("archive: %s: %w", o.kind, err)
+	}
+	if parts == 0 {
+		var fsys filesystem.FileSystem
+		if err := protect(o.kind, func() error { var err error; fsys, err = d.GetFilesystem(0); return err }); err != nil {
+			return fmt.Errorf("archive: %s: no partition table and no file system read: %w", o.kind, err)
+		}
+		return walkFS(w, fsys, "", yield)
+	}
+	for i := 1; i <= parts; i++ {
+		prefix := fmt.Sprintf("p%d/", i)
+		var fsys filesystem.FileSystem
+		if err := protect(o.kind, func() error { var err error; fsys, err = d.GetFilesystem(i); return err }); err != nil {
+			m := scanners.Member{Name: fmt.Sprintf("p%d", i), Err: fmt.Errorf("archive: %s: partition %d: no file system read (FAT, ISO 9660, squashfs and ext4 are): %w", o.kind, i, ErrNotReadable)}
+			if err := w.emit(yield, m, nil, nil); err != nil {
+				return err
+			}
+			continue
+		}
+		if err := walkFS(w, fsys, prefix, yield); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// maxDirDepth bounds the directories walked into in an image.
+const maxDirDepth = 64
+
+// walkFS yields the regular files of a file system, depth first, names
+// prefixed with prefix; links and devices get a notice.
+func walkFS(w *walker, fsys filesystem.FileSystem, prefix string, yield func(scanners.Member) error) error {
+	var walk func(dir string, depth int) error
+	walk = func(dir string, depth int) error {
+		if depth > maxDirDepth {
+			return limitError("%s: directories nested more than %d deep", w.kind, maxDirDepth)
+		}
+		var ents []iofs.DirEntry
+		if err := protect(w.kind, func() error { var err error; ents, err = fsys.ReadDir(dir); return err }); err != nil {
+			return fmt.Errorf("archive: %s: directory %s: %w", w.kind, dir, err)
+		}
+		for _, e := range ents {
+			if err := w.check(); err != nil {
+				return err
+			}
+			n := e.Name()
+			if n == "." || n == ".." || n == "" {
+				continue
+			}
+			p := path.Join(dir, n)
+			rel := strings.TrimPrefix(p, "/")
+			var info iofs.FileInfo
+			_ = protect(w.kind, func() error { info, _ = e.Info(); return nil })
+			mode := iofs.FileMode(0)
+			if info != nil {
+				mode = info.Mode()
+			}
+			switch {
+			case e.IsDir():
+				if err := walk(p, depth+1); err != nil {
+					return err
+				}
+				continue
+			case mode&iofs.ModeSymlink != 0:
+				name, notice := displayName(w.kind, prefix+decodeName(rel))
+				m := scanners.Member{Name: name, Size: 0, Notice: joinNotices(notice, fmt.Errorf("archive: %s: %s: member is a symbolic link: not followed", w.kind, name))}
+				if err := w.emit(yield, m, emptyOpener, nil); err != nil {
+					return err
+				}
+				continue
+			case mode&(iofs.ModeDevice|iofs.ModeNamedPipe|iofs.ModeSocket|iofs.ModeCharDevice) != 0:
+				continue
+			}
+			name, notice := displayName(w.kind, prefix+decodeName(rel))
+			size := int64(-1)
+			if info != nil {
+				size = info.Size()
+			}
+			m := scanners.Member{Name: name, Size: size, Notice: notice}
+			if err := w.memberLimit(name, size, -1); err != nil {
+				m.Err = err
+			}
+			open := func() (io.Reader, func() error, error) {
+				var f filesystem.File
+				if err := protect(w.kind, func() error { var err error; f, err = fsys.OpenFile(p, os.O_RDONLY); return err }); err != nil {
+					return nil, nil, fmt.Errorf("archive: %s: %s: %w", w.kind, name, err)
+				}
+				return f, f.Close, nil
+			}
+			if err := w.emit(yield, m, open, nil); err != nil {
+				return err
+			}
+		}
+		return nil
+	}
+	return walk(".", 0)
+}
+
+// storage is a read-only go-diskfs backend over the image's bytes.
+type storage struct {
+	r    *io.SectionReader
+	size int64
+}
+
+func (s *storage) Stat() (iofs.FileInfo, error)            { return storageInfo{s.size}, nil }
+func (s *storage) Read(p []byte) (int, error)              { return s.r.Read(p) }
+func (s *storage) ReadAt(p []byte, off int64) (int, error) { return s.r.ReadAt(p, off) }
+func (s *storage) Seek(off int64, whence int) (int64, error) {
+	return s.r.Seek(off, whence)
+}
+func (s *storage) Close() error                            { return nil }
+func (s *storage) Sys() (*os.File, error)                  { return nil, backend.ErrNotSuitable }
+func (s *storage) Writable() (backend.WritableFile, error) { return nil, backend.ErrIncorrectOpenMode }
+func (s *storage) Path() string                            { return "" }
+
+type storageInfo struct{ size int64 }
+
+func (i storageInfo) Name() string        { return "image" }
+func (i storageInfo) Size() int64         { return i.size }
+func (i storageInfo) Mode() iofs.FileMode { return 0o444 }
+func (i storageInfo) ModTime() time.Time  { return time.Time{} }
+func (i storageInfo) IsDir() bool         { return false }
+func (i storageInfo) Sys() any            { return nil }
