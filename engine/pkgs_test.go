@@ -405,3 +405,96 @@ func TestSquashfsLz4Reported(t *testing.T) {
 		t.Fatalf("lz4 squashfs: no error; files %+v", r.Files)
 	}
 }
+
+// TestDiskImages: raw disk images made with sfdisk (MBR and GPT), FAT
+// file systems made with mkfs.vfat and filled with mtools, an ISO 9660
+// partition made with xorriso, and a FAT image without a partition table.
+func TestDiskImages(t *testing.T) {
+	needTool(t, "sfdisk", "mkfs.vfat", "mcopy", "mmd", "xorriso", "dd", "truncate")
+	plain := plainVerdict(t, overdueSample)
+	build := func(t *testing.T, dir string, withList bool) map[string]string {
+		writeFile(t, dir, "iso/OPAC/README.txt", sampleBytes(t, cleanSample))
+		writeFile(t, dir, "README.txt", sampleBytes(t, cleanSample))
+		cp := "mcopy -i fat.img README.txt ::/OPAC/README.txt"
+		if withList {
+			writeFile(t, dir, "iso/OPAC/data/tokusoku_200506.csv", sampleBytes(t, overdueSample))
+			writeFile(t, dir, "tokusoku_200506.csv", sampleBytes(t, overdueSample))
+			cp += " && mcopy -i fat.img tokusoku_200506.csv ::/OPAC/tokusoku_200506.csv"
+		}
+		sh := func(cmd string) { run(t, dir, "sh", "-c", cmd) }
+		sh("truncate -s 20M fat.img && mkfs.vfat -F 16 fat.img >/dev/null && mmd -i fat.img ::/OPAC && " + cp)
+		sh("truncate -s 34M fat32.img && mkfs.vfat -F 32 fat32.img >/dev/null && mmd -i fat32.img ::/OPAC && " + strings.ReplaceAll(cp, "fat.img", "fat32.img"))
+		sh("xorriso -as mkisofs -quiet -J -R -o part.iso iso 2>/dev/null")
+		sh("truncate -s 64M mbr.img && printf 'label: dos\\nstart=2048, size=40960, type=c\\nstart=43008, type=83\\n' | sfdisk -q mbr.img" +
+			" && dd if=fat.img of=mbr.img bs=512 seek=2048 conv=notrunc status=none && dd if=part.iso of=mbr.img bs=512 seek=43008 conv=notrunc status=none")
+		sh("truncate -s 80M gpt.img && printf 'label: gpt\\nstart=2048, size=20000\\nstart=24576, size=69632, type=EBD0A0A2-B9E5-4433-87C0-68B6B72699C7\\n' | sfdisk -q gpt.img" +
+			" && dd if=part.iso of=gpt.img bs=512 seek=2048 conv=notrunc status=none && dd if=fat32.img of=gpt.img bs=512 seek=24576 conv=notrunc status=none")
+		return map[string]string{
+			"fat.img": "OPAC/tokusoku_200506.csv",
+			"mbr.img": "p1/OPAC/tokusoku_200506.csv",
+			"gpt.img": "p2/OPAC/tokusoku_200506.csv",
+		}
+	}
+	dir := t.TempDir()
+	for img, member := range build(t, dir, true) {
+		checkPackaged(t, filepath.Join(dir, img), member, plain)
+	}
+	// the ISO 9660 partitions are read by the ISO reader, a level down
+	checkPackaged(t, filepath.Join(dir, "mbr.img"), "p2!/OPAC/data/tokusoku_200506.csv", plain)
+	checkPackaged(t, filepath.Join(dir, "gpt.img"), "p1!/OPAC/data/tokusoku_200506.csv", plain)
+	cleanDir := t.TempDir()
+	for img := range build(t, cleanDir, false) {
+		checkClean(t, filepath.Join(cleanDir, img))
+	}
+}
+
+// TestUnreadableFormatsReported: appliance disks and installers whose
+// payload is not read are error entries (exit 3), never silent passes;
+// an OVA (a tar) is opened and its disk reported.
+func TestUnreadableFormatsReported(t *testing.T) {
+	dir := t.TempDir()
+	pad := func(b []byte) []byte { return append(b, bytes.Repeat([]byte{0}, 4096)...) }
+	pe := func(mark string) []byte {
+		b := pad([]byte("MZ\x90\x00"))
+		copy(b[1024:], mark)
+		return b
+	}
+	cases := map[string][]byte{
+		"disk.vmdk":         pad([]byte("KDMV\x01\x00\x00\x00")),
+		"desc.vmdk":         pad([]byte("# Disk DescriptorFile\nversion=1\n")),
+		"disk.qcow2":        pad([]byte("QFI\xfb\x00\x00\x00\x03")),
+		"disk.vhd":          pad([]byte("conectix\x00\x00\x00\x02")),
+		"disk.vhdx":         pad([]byte("vhdxfile")),
+		"setup_nsis.exe":    pe("\xEF\xBE\xAD\xDENullsoftInst"),
+		"setup_inno.exe":    pe("Inno Setup Setup Data (5.5.7)"),
+		"setup_is.exe":      pe("InstallShield"),
+		"sfx7z.exe":         pe("7-Zip SFX"),
+		"winrar_sfx.exe":    pe("WinRAR SFX"),
+		"appliance.ova.tar": nil,
+	}
+	for name, data := range cases {
+		if data != nil {
+			writeFile(t, dir, name, data)
+		}
+	}
+	run(t, dir, "tar", "cf", "appliance.ova.tar", "disk.vmdk")
+	r := scanPath(t, dir)
+	got := map[string]string{}
+	for _, e := range r.Errors {
+		got[strings.TrimPrefix(e.Path, dir+"/")] = e.Error
+	}
+	for name := range cases {
+		key := name
+		if name == "appliance.ova.tar" {
+			key = "appliance.ova.tar!/disk.vmdk"
+		}
+		e, ok := got[key]
+		want := "appliance image not readable"
+		if strings.HasSuffix(name, ".exe") {
+			want = "installer payload not readable"
+		}
+		if !ok || !strings.Contains(e, want) {
+			t.Errorf("%s: error %q, want %q (errors %q)", name, e, want, got)
+		}
+	}
+}

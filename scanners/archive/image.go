@@ -15,8 +15,10 @@ import (
 
 	"github.com/diskfs/go-diskfs"
 	"github.com/diskfs/go-diskfs/backend"
+	"github.com/diskfs/go-diskfs/disk"
 	"github.com/diskfs/go-diskfs/filesystem"
 	"github.com/diskfs/go-diskfs/filesystem/squashfs"
+	"github.com/diskfs/go-diskfs/partition/part"
 
 	"github.com/rouei/rouei/scanners"
 )
@@ -39,20 +41,20 @@ func identifyImage(head []byte) scanners.Opener {
 	case bytes.HasPrefix(head, magicSquashfs) && len(head) >= 96:
 		return imageOpener{kind: "squashfs"}
 	case bytes.HasPrefix(head, []byte("KDMV")) || bytes.HasPrefix(head, []byte("# Disk DescriptorFile")):
-		return unreadable{kind: "vmdk", what: "appliance image not readable: VMDK disk"}
+		return unreadable{kind: "vmdk", what: "VMDK disk", err: ErrApplianceImage}
 	case bytes.HasPrefix(head, []byte("QFI\xfb")):
-		return unreadable{kind: "qcow2", what: "appliance image not readable: QEMU qcow2 disk"}
+		return unreadable{kind: "qcow2", what: "QEMU qcow2 disk", err: ErrApplianceImage}
 	case bytes.HasPrefix(head, []byte("conectix")):
-		return unreadable{kind: "vhd", what: "appliance image not readable: VHD disk"}
+		return unreadable{kind: "vhd", what: "VHD disk", err: ErrApplianceImage}
 	case bytes.HasPrefix(head, []byte("vhdxfile")):
-		return unreadable{kind: "vhdx", what: "appliance image not readable: VHDX disk"}
+		return unreadable{kind: "vhdx", what: "VHDX disk", err: ErrApplianceImage}
 	case len(head) >= 68 && binary.LittleEndian.Uint32(head[64:]) == 0xbeda107f:
-		return unreadable{kind: "vdi", what: "appliance image not readable: VirtualBox VDI disk"}
+		return unreadable{kind: "vdi", what: "VirtualBox VDI disk", err: ErrApplianceImage}
 	case isDiskImage(head):
 		return imageOpener{kind: "disk-image"}
 	}
 	if k := installerKind(head); k != "" {
-		return unreadable{kind: "installer", what: "installer payload not readable: " + k}
+		return unreadable{kind: "installer", what: k, err: ErrInstaller}
 	}
 	return nil
 }
@@ -93,6 +95,9 @@ func isDiskImage(head []byte) bool {
 
 // isFATBoot recognises the boot sector of a FAT file system.
 func isFATBoot(b []byte) bool {
+	if len(b) < 90 {
+		return false
+	}
 	if !(b[0] == 0xEB && b[2] == 0x90) && b[0] != 0xE9 {
 		return false
 	}
@@ -130,17 +135,22 @@ func installerKind(head []byte) string {
 
 // unreadable is the opener of a recognised format whose contents are
 // not read: its walk is an error entry, never a silent pass.
-type unreadable struct{ kind, what string }
+type unreadable struct {
+	kind, what string
+	err        error
+}
 
 func (u unreadable) Kind() string          { return u.kind }
 func (unreadable) NeedsRandomAccess() bool { return false }
 
-// ErrNotReadable is wrapped by the errors of recognised formats whose
-// contents are not read.
-var ErrNotReadable = errors.New("contents not scanned")
+// The errors of recognised formats whose contents are not read.
+var (
+	ErrApplianceImage = errors.New("appliance image not readable")
+	ErrInstaller      = errors.New("installer payload not readable")
+)
 
 func (u unreadable) Walk(ctx context.Context, src scanners.Source, lim scanners.Limits, yield func(scanners.Member) error) error {
-	return fmt.Errorf("archive: %s: %w", u.what, ErrNotReadable)
+	return fmt.Errorf("archive: %s: %w", u.what, u.err)
 }
 
 // imageOpener reads a squashfs or disk image with go-diskfs.
@@ -165,42 +175,59 @@ func (o imageOpener) Walk(ctx context.Context, src scanners.Source, lim scanners
 		}
 		return walkFS(w, fsys, "", yield)
 	}
-	var d interface {
-		GetFilesystem(int) (filesystem.FileSystem, error)
-	}
-	var parts int
+	var (
+		d     *disk.Disk
+		parts []part.Partition
+	)
 	err := protect(o.kind, func() error {
 		dk, err := diskfs.OpenBackend(st)
 		if err != nil {
 			return err
 		}
 		d = dk
+		if isFATBoot(st.head()) {
+			return nil // a file system without a partition table
+		}
 		if t, err := dk.GetPartitionTable(); err == nil && t != nil {
-			parts = len(t.GetPartitions())
+			parts = t.GetPartitions()
 		}
 		return nil
 	})
 	if err != nil {
 		return fmt.Errorf("archive: %s: %w", o.kind, err)
 	}
-	if parts == 0 {
+	if len(parts) == 0 {
 		var fsys filesystem.FileSystem
 		if err := protect(o.kind, func() error { var err error; fsys, err = d.GetFilesystem(0); return err }); err != nil {
 			return fmt.Errorf("archive: %s: no partition table and no file system read: %w", o.kind, err)
 		}
 		return walkFS(w, fsys, "", yield)
 	}
-	for i := 1; i <= parts; i++ {
-		prefix := fmt.Sprintf("p%d/", i)
+	for i, pt := range parts {
+		var start, size int64
+		_ = protect(o.kind, func() error { start, size = pt.GetStart(), pt.GetSize(); return nil })
+		if size <= 0 {
+			continue // an unused entry
+		}
+		n := i + 1
 		var fsys filesystem.FileSystem
-		if err := protect(o.kind, func() error { var err error; fsys, err = d.GetFilesystem(i); return err }); err != nil {
-			m := scanners.Member{Name: fmt.Sprintf("p%d", i), Err: fmt.Errorf("archive: %s: partition %d: no file system read (FAT, ISO 9660, squashfs and ext4 are): %w", o.kind, i, ErrNotReadable)}
-			if err := w.emit(yield, m, nil, nil); err != nil {
+		if err := protect(o.kind, func() error { var err error; fsys, err = d.GetFilesystem(n); return err }); err == nil {
+			if err := walkFS(w, fsys, fmt.Sprintf("p%d/", n), yield); err != nil {
 				return err
 			}
 			continue
 		}
-		if err := walkFS(w, fsys, prefix, yield); err != nil {
+		// A partition go-diskfs does not read is handed on as it is,
+		// for the engine to sniff (an ISO 9660 partition is read by
+		// this package's own reader).
+		m := scanners.Member{Name: fmt.Sprintf("p%d", n), Size: size}
+		if start < 0 || start > src.Size || size > src.Size-start {
+			m.Err = fmt.Errorf("archive: %s: partition %d lies outside the image", o.kind, n)
+		} else if err := w.memberLimit(m.Name, size, -1); err != nil {
+			m.Err = err
+		}
+		open := func() (io.Reader, func() error, error) { return io.NewSectionReader(src.At, start, size), nil, nil }
+		if err := w.emit(yield, m, open, nil); err != nil {
 			return err
 		}
 	}
@@ -283,6 +310,13 @@ func walkFS(w *walker, fsys filesystem.FileSystem, prefix string, yield func(sca
 type storage struct {
 	r    *io.SectionReader
 	size int64
+}
+
+// head returns the image's first KiB.
+func (s *storage) head() []byte {
+	b := make([]byte, 1024)
+	n, _ := s.r.ReadAt(b, 0)
+	return b[:n]
 }
 
 func (s *storage) Stat() (iofs.FileInfo, error)            { return storageInfo{s.size}, nil }
