@@ -35,7 +35,7 @@ import (
 func Identify(name string, head []byte) scanners.Opener {
 	_ = name
 	switch {
-	case matchers.Zip(head):
+	case matchers.Zip(head), bytes.HasPrefix(head, []byte("JM\x01\x00PK\x03\x04")): // a Java module (.jmod) is a zip after 4 bytes
 		return zipOpener{}
 	case bytes.HasPrefix(head, magic7z):
 		return sevenZipOpener{}
@@ -57,6 +57,8 @@ func Identify(name string, head []byte) scanners.Opener {
 		return cabOpener{}
 	case identifyLZH(head):
 		return lzhOpener{}
+	case identifyPak(head):
+		return pakOpener{}
 	}
 	return identifyImage(head)
 }

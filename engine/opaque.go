@@ -1,0 +1,138 @@
+package engine
+
+import (
+	"bytes"
+	"io"
+	"math"
+
+	"github.com/h2non/filetype"
+
+	"github.com/rouei/rouei/report"
+)
+
+// The opaque rule: a binary file that no reader claims, that is at least
+// opaqueMinBytes long and mostly high-entropy (compressed or encrypted
+// data), and that is not a known media type (image, audio, video, font),
+// is an errors[] entry: the next format nobody reads is a loud miss, not
+// a silent one. Known media types are counted in stats.media by type.
+//
+// Entropy is measured per entropyBlock bytes (Shannon, bits per byte);
+// a block above highEntropyBits is compressed or encrypted (deflate, xz
+// and AES output measure 7.95–8.0; machine code 5–6.5; text under 5).
+// A file is opaque when at least opaqueShare of its whole blocks are.
+const (
+	opaqueMinBytes  = 64 << 10
+	entropyBlock    = 4096
+	highEntropyBits = 7.5
+	opaqueShare     = 0.9
+)
+
+// opaqueNote is the error text of an opaque file.
+const opaqueNote = "opaque data: compressed or encrypted content not scanned"
+
+// mediaType names a known media type (image, audio, video, font) by its
+// MIME type from the file's first bytes, or "".
+func mediaType(head []byte) string {
+	if !(filetype.IsImage(head) || filetype.IsAudio(head) || filetype.IsVideo(head) || filetype.IsFont(head)) {
+		return ""
+	}
+	t, err := filetype.Match(head)
+	if err != nil || t == filetype.Unknown {
+		return ""
+	}
+	return t.MIME.Value
+}
+
+// unreadContainer names a compressed stream or archive that a signature
+// marks but that no reader opens (RAR, lzip, compress .Z), or "".
+func unreadContainer(head []byte) string {
+	switch {
+	case bytes.HasPrefix(head, []byte("Rar!\x1A\x07")):
+		return "RAR archive"
+	case bytes.HasPrefix(head, []byte("LZIP")):
+		return "lzip stream"
+	case len(head) >= 3 && head[0] == 0x1F && head[1] == 0x9D:
+		return "compress (.Z) stream"
+	}
+	return ""
+}
+
+// entropyMeter counts the bytes read through it, block by block.
+type entropyMeter struct {
+	r       io.Reader
+	hist    [256]int
+	inBlock int
+	blocks  int
+	high    int
+	total   int64
+}
+
+func newEntropyMeter(r io.Reader) *entropyMeter { return &entropyMeter{r: r} }
+
+func (m *entropyMeter) Read(p []byte) (int, error) {
+	n, err := m.r.Read(p)
+	m.total += int64(n)
+	for _, b := range p[:n] {
+		m.hist[b]++
+		m.inBlock++
+		if m.inBlock == entropyBlock {
+			m.closeBlock()
+		}
+	}
+	return n, err
+}
+
+func (m *entropyMeter) closeBlock() {
+	var h float64
+	for i, c := range m.hist {
+		if c > 0 {
+			p := float64(c) / entropyBlock
+			h -= p * math.Log2(p)
+		}
+		m.hist[i] = 0
+	}
+	m.blocks++
+	if h > highEntropyBits {
+		m.high++
+	}
+	m.inBlock = 0
+}
+
+// opaque says whether what was read is opaque data.
+func (m *entropyMeter) opaque() bool {
+	return m.total >= opaqueMinBytes && m.blocks > 0 && float64(m.high) >= opaqueShare*float64(m.blocks)
+}
+
+// opaqueCheck is the hook of scanTree for a binary item that no reader
+// claimed: it names the item's media type (counted, never judged), or
+// reports an unread container at once, or returns a meter to read the
+// item through and judge afterwards with opaqueResult.
+func opaqueCheck(path string, head []byte) (media string, early []report.Error, meter func(io.Reader) (io.Reader, func() []report.Error)) {
+	if mt := mediaType(head); mt != "" {
+		return mt, nil, nil
+	}
+	if k := unreadContainer(head); k != "" {
+		return "", []report.Error{errorf(path, "%s: container format not read: contents not scanned", k)}, nil
+	}
+	return "", nil, func(r io.Reader) (io.Reader, func() []report.Error) {
+		m := newEntropyMeter(r)
+		return m, func() []report.Error {
+			if !m.opaque() {
+				return nil
+			}
+			return []report.Error{errorf(path, "%s (%d of %d blocks of %d bytes above %.1f bits a byte)",
+				opaqueNote, m.high, m.blocks, entropyBlock, highEntropyBits)}
+		}
+	}
+}
+
+// countMedia adds a known media type to the report's stats.
+func countMedia(st *report.Stats, media string) {
+	if media == "" {
+		return
+	}
+	if st.Media == nil {
+		st.Media = map[string]int{}
+	}
+	st.Media[media]++
+}
