@@ -132,8 +132,13 @@ func (d *Database) Table(name string) *Table {
 // MaxColumns bounds a table's columns (Windows Installer allows 32).
 const MaxColumns = 64
 
-// MaxRows bounds the rows read of all tables together.
-const MaxRows = 1 << 22
+// MaxRows bounds the rows read of all tables together, MaxCells their
+// values, MaxStrings the string pool (real packages hold far fewer).
+const (
+	MaxRows    = 1 << 20
+	MaxCells   = 1 << 23
+	MaxStrings = 1 << 22
+)
 
 // Read reads the database from its table streams: stream returns the
 // bytes of the table stream named name ("_StringPool", "File" …) and
@@ -196,7 +201,7 @@ func Read(stream func(name string) ([]byte, bool, error)) (*Database, error) {
 			c Column
 		}{n, Column{Name: r[2], Type: typ & 0xFFFF}})
 	}
-	rows := 0
+	rows, cells := 0, 0
 	for _, r := range tablesT.Rows {
 		name := r[0]
 		cs := schema[name]
@@ -230,8 +235,9 @@ func Read(stream func(name string) ([]byte, bool, error)) (*Database, error) {
 			continue
 		}
 		rows += len(t.Rows)
-		if rows > MaxRows {
-			return db, formatError("more than %d rows", MaxRows)
+		cells += len(t.Rows) * len(t.Columns)
+		if rows > MaxRows || cells > MaxCells {
+			return db, formatError("more than %d rows or %d values", MaxRows, MaxCells)
 		}
 		db.Tables = append(db.Tables, t)
 	}
@@ -255,6 +261,9 @@ func readStrings(pool, data []byte) ([]string, int, int, error) {
 	strs := []string{""}
 	var off uint64
 	n := len(pool) / 4
+	if n > MaxStrings {
+		return nil, 0, 0, formatError("string pool of %d entries", n)
+	}
 	for i := 1; i < n; {
 		l, refs := uint64(le.Uint16(pool[4*i:])), le.Uint16(pool[4*i+2:])
 		if l == 0 && refs == 0 {
@@ -318,8 +327,8 @@ func readTable(name string, cols []Column, raw []byte, strBytes int, str func(in
 		return nil, formatError("table %q: %d bytes are no whole number of %d-byte rows", name, len(raw), rowSize)
 	}
 	nrows := len(raw) / rowSize
-	if nrows > MaxRows {
-		return nil, formatError("table %q: %d rows", name, nrows)
+	if nrows > MaxRows || nrows*len(cols) > MaxCells {
+		return nil, formatError("table %q: %d rows of %d columns", name, nrows, len(cols))
 	}
 	t.Rows = make([][]string, nrows)
 	cells := make([]string, nrows*len(cols))
