@@ -14,7 +14,7 @@ func DefaultContainers(name string, head []byte) scanners.Opener {
 		return op
 	}
 	if op := office.Identify(name, head); op != nil {
-		return op
+		return archive.MaybeMSI(head, op) // an MSI whose directory lies past head
 	}
 	return archive.Identify(name, head)
 }

@@ -16,6 +16,7 @@ import (
 	"github.com/rouei/rouei/report"
 	"github.com/rouei/rouei/samples"
 	"github.com/rouei/rouei/scanners"
+	"github.com/rouei/rouei/scanners/archive"
 )
 
 // The package tests build each install format with the real tool around
@@ -305,15 +306,29 @@ func TestMSIPackages(t *testing.T) {
 		{[]string{"OPAC"}, "tokusoku.csv", "OPAC/tokusoku.csv"},
 		{[]string{"OPAC", "data", "old"}, "tokusoku_200506_backup.csv", "OPAC/data/old/tokusoku_200506_backup.csv"},
 		{[]string{"Library System"}, "overdue list.csv", "Library System/overdue list.csv"},
+		{[]string{"OPAC", "big"}, "tokusoku.csv", "OPAC/big/tokusoku.csv"}, // with a manual: past 64 KiB, wixl puts the directory last
 	} {
 		t.Run(tc.member, func(t *testing.T) {
 			dir := t.TempDir()
-			msi := buildMSI(t, dir, "setup", tc.dirs, map[string][]byte{
-				tc.file:      list,
-				"readme.txt": sampleBytes(t, cleanSample),
-			})
+			files := map[string][]byte{tc.file: list, "readme.txt": sampleBytes(t, cleanSample)}
+			cleanFiles := map[string][]byte{"readme.txt": sampleBytes(t, cleanSample)}
+			if tc.dirs[len(tc.dirs)-1] == "big" {
+				// lower-case letters and spaces: no detector fires, and
+				// they do not compress below 64 KiB
+				words := noise(21, 200<<10)
+				for i, b := range words {
+					words[i] = "abcdefghijklmnopqrstuvwxyz \n"[int(b)%28]
+				}
+				files["words.txt"], cleanFiles["words.txt"] = words, words
+			}
+			msi := buildMSI(t, dir, "setup", tc.dirs, files)
+			if tc.dirs[len(tc.dirs)-1] == "big" {
+				if b := mustRead(t, msi); len(b) < 64<<10 || archive.IdentifyMSI(b[:64<<10]) != nil {
+					t.Fatalf("the big MSI's directory is in its first 64 KiB: the case is not tested")
+				}
+			}
 			checkPackaged(t, msi, tc.member, plain)
-			clean := buildMSI(t, dir, "clean", tc.dirs, map[string][]byte{"readme.txt": sampleBytes(t, cleanSample)})
+			clean := buildMSI(t, dir, "clean", tc.dirs, cleanFiles)
 			checkClean(t, clean)
 		})
 	}
@@ -492,5 +507,36 @@ func TestUnreadableFormatsReported(t *testing.T) {
 		if !ok || !strings.Contains(e, want) {
 			t.Errorf("%s: error %q, want %q (errors %q)", name, e, want, got)
 		}
+	}
+}
+
+// TestCompoundFileClassReadInWalk: when a compound file's directory is
+// not in the sniffed head, the class is read in Walk: an Excel 97 file
+// is still read as a workbook, an MSI as an installer.
+func TestCompoundFileClassReadInWalk(t *testing.T) {
+	xls := sampleBytes(t, "data/excel/riyosha.xls")
+	walkNames := func(op scanners.Opener, data []byte) []string {
+		var names []string
+		err := op.Walk(context.Background(), scanners.Source{Name: "x", Reader: bytes.NewReader(data), At: bytes.NewReader(data), Size: int64(len(data))},
+			scanners.DefaultLimits, func(m scanners.Member) error { names = append(names, m.Name); return nil })
+		if err != nil {
+			t.Fatal(err)
+		}
+		return names
+	}
+	whole := DefaultContainers("riyosha.xls", xls[:min(len(xls), 64<<10)])
+	cut := DefaultContainers("riyosha.xls", xls[:512]) // the directory lies past these bytes
+	if whole == nil || cut == nil || whole.Kind() != "xls" {
+		t.Fatalf("openers %v %v", whole, cut)
+	}
+	if a, b := walkNames(whole, xls), walkNames(cut, xls); len(a) == 0 || fmt.Sprint(a) != fmt.Sprint(b) {
+		t.Fatalf("xls: members %q with its directory in the head, %q without", a, b)
+	}
+	needTool(t, "wixl")
+	msi := buildMSI(t, t.TempDir(), "setup", []string{"OPAC"}, map[string][]byte{"readme.txt": []byte("readme\n")})
+	data := mustRead(t, msi)
+	names := walkNames(DefaultContainers("setup.msi", data[:512]), data)
+	if !slices.Contains(names, "OPAC/readme.txt") || !slices.Contains(names, "Property") {
+		t.Fatalf("msi through the compound-file opener: %q", names)
 	}
 }

@@ -23,10 +23,61 @@ import (
 // the File, Component and Directory tables ("setup.msi!/OPAC/a.csv");
 // other streams (Binary, Icon, summary information) are yielded under
 // their decoded names for the engine to sniff.
-type msiOpener struct{}
+//
+// With other set, the compound file's class was not in its first bytes
+// (its directory lies further on, as in any MSI larger than the head):
+// Walk reads the class and hands anything but an installer to other.
+type msiOpener struct{ other scanners.Opener }
 
-func (msiOpener) Kind() string            { return "msi" }
+func (o msiOpener) Kind() string {
+	if o.other != nil {
+		return o.other.Kind()
+	}
+	return "msi"
+}
 func (msiOpener) NeedsRandomAccess() bool { return true }
+
+// MaybeMSI returns other, the opener of a compound file, unchanged when
+// head shows its root entry (IdentifyMSI told it is no installer); when
+// the root entry lies past head, an opener that reads the class first
+// and walks an installer as one, anything else with other.
+func MaybeMSI(head []byte, other scanners.Opener) scanners.Opener {
+	if other == nil || len(head) < 512 || !bytes.HasPrefix(head, magicOLE2) {
+		return other
+	}
+	if _, ok := rootEntry(head); ok {
+		return other
+	}
+	return msiOpener{other: other}
+}
+
+var magicOLE2 = []byte{0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1}
+
+// rootEntry returns the root directory entry of the compound file whose
+// first bytes are head, false when it lies past head.
+func rootEntry(head []byte) ([]byte, bool) {
+	le := binary.LittleEndian
+	shift := le.Uint16(head[30:])
+	if shift != 9 && shift != 12 {
+		return nil, false
+	}
+	dir := (int64(le.Uint32(head[48:])) + 1) << shift
+	if dir < 0 || dir+128 > int64(len(head)) || head[dir+66] != 5 {
+		return nil, false
+	}
+	return head[dir : dir+128], true
+}
+
+// isMSIClass says whether a CLSID in mscfb's text form is an installer's.
+func isMSIClass(id string) bool {
+	id = strings.ToUpper(id)
+	for _, c := range []string{"000C1084-0000-0000-C000-000000000046", "000C1086-0000-0000-C000-000000000046", "000C1082-0000-0000-C000-000000000046"} {
+		if strings.Contains(id, c) {
+			return true
+		}
+	}
+	return false
+}
 
 // The root storage's class of an installer database, a patch and a
 // transform ({000C1084-…}, {000C1086-…}, {000C1082-…}).
@@ -40,19 +91,14 @@ var msiCLSIDs = [][]byte{
 // root storage has an installer class, else nil. It is asked before the
 // office formats, which read any other compound file.
 func IdentifyMSI(head []byte) scanners.Opener {
-	if len(head) < 512 || !bytes.HasPrefix(head, []byte{0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1}) {
+	if len(head) < 512 || !bytes.HasPrefix(head, magicOLE2) {
 		return nil
 	}
-	le := binary.LittleEndian
-	shift := le.Uint16(head[30:])
-	if shift != 9 && shift != 12 {
+	root, ok := rootEntry(head)
+	if !ok {
 		return nil
 	}
-	dir := (int64(le.Uint32(head[48:])) + 1) << shift
-	if dir < 0 || dir+128 > int64(len(head)) || head[dir+66] != 5 {
-		return nil
-	}
-	clsid := head[dir+80 : dir+96]
+	clsid := root[80:96]
 	for _, c := range msiCLSIDs {
 		if bytes.Equal(clsid, c) {
 			return msiOpener{}
@@ -61,7 +107,7 @@ func IdentifyMSI(head []byte) scanners.Opener {
 	return nil
 }
 
-func (msiOpener) Walk(ctx context.Context, src scanners.Source, lim scanners.Limits, yield func(scanners.Member) error) (err error) {
+func (o msiOpener) Walk(ctx context.Context, src scanners.Source, lim scanners.Limits, yield func(scanners.Member) error) (err error) {
 	w := newWalker(ctx, "msi", src, lim)
 	if src.At == nil || src.Size < 0 {
 		return errors.New("archive: msi: random access needed")
@@ -71,7 +117,17 @@ func (msiOpener) Walk(ctx context.Context, src scanners.Source, lim scanners.Lim
 	}
 	var r *mscfb.Reader
 	if err := protect("msi", func() error { var err error; r, err = mscfb.New(src.At); return err }); err != nil {
+		if o.other != nil {
+			return o.other.Walk(ctx, src, lim, yield) // its own reader names what is wrong
+		}
 		return fmt.Errorf("archive: msi: not a readable compound file: %w", err)
+	}
+	if o.other != nil {
+		var id string
+		_ = protect("msi", func() error { id = r.ID(); return nil })
+		if !isMSIClass(id) {
+			return o.other.Walk(ctx, src, lim, yield)
+		}
 	}
 	tables := map[string]*mscfb.File{}
 	type stream struct {
