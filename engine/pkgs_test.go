@@ -459,6 +459,35 @@ func TestDiskImages(t *testing.T) {
 	}
 }
 
+// TestExtImages: ext4 file systems made by mke2fs -d, bare and as the
+// second partition of a GPT disk.
+func TestExtImages(t *testing.T) {
+	needTool(t, "mkfs.ext4", "sfdisk", "dd", "truncate")
+	plain := plainVerdict(t, overdueSample)
+	for _, withList := range []bool{true, false} {
+		dir := t.TempDir()
+		writeFile(t, dir, "root/opt/opac/README.txt", sampleBytes(t, cleanSample))
+		if withList {
+			writeFile(t, dir, "root/opt/opac/data/tokusoku_200506.csv", sampleBytes(t, overdueSample))
+		}
+		sh := func(cmd string) { run(t, dir, "sh", "-c", cmd) }
+		sh("truncate -s 8M ext.img && mkfs.ext4 -q -d root ext.img")
+		sh("truncate -s 16M gpt.img && printf 'label: gpt\nstart=2048, size=4096\nstart=8192, size=16384\n' | sfdisk -q gpt.img" +
+			" && dd if=ext.img of=gpt.img bs=512 seek=8192 conv=notrunc status=none")
+		if withList {
+			checkPackaged(t, filepath.Join(dir, "ext.img"), "opt/opac/data/tokusoku_200506.csv", plain)
+			checkPackaged(t, filepath.Join(dir, "gpt.img"), "p2/opt/opac/data/tokusoku_200506.csv", plain)
+			continue
+		}
+		checkClean(t, filepath.Join(dir, "ext.img"))
+		r := scanPath(t, filepath.Join(dir, "gpt.img"))
+		// the first partition is empty: handed on raw, scanned as a binary
+		for _, e := range r.Errors {
+			t.Errorf("clean gpt.img: %s: %s", e.Path, e.Error)
+		}
+	}
+}
+
 // TestUnreadableFormatsReported: appliance disks and installers whose
 // payload is not read are error entries (exit 3), never silent passes;
 // an OVA (a tar) is opened and its disk reported.

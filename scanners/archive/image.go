@@ -13,12 +13,14 @@ import (
 	"strings"
 	"time"
 
-	"github.com/diskfs/go-diskfs"
 	"github.com/diskfs/go-diskfs/backend"
-	"github.com/diskfs/go-diskfs/disk"
 	"github.com/diskfs/go-diskfs/filesystem"
+	"github.com/diskfs/go-diskfs/filesystem/ext4"
+	"github.com/diskfs/go-diskfs/filesystem/fat12"
+	"github.com/diskfs/go-diskfs/filesystem/fat16"
+	"github.com/diskfs/go-diskfs/filesystem/fat32"
 	"github.com/diskfs/go-diskfs/filesystem/squashfs"
-	"github.com/diskfs/go-diskfs/partition/part"
+	"github.com/diskfs/go-diskfs/partition"
 
 	"github.com/rouei/rouei/scanners"
 )
@@ -50,7 +52,7 @@ func identifyImage(head []byte) scanners.Opener {
 		return unreadable{kind: "vhdx", what: "VHDX disk", err: ErrApplianceImage}
 	case len(head) >= 68 && binary.LittleEndian.Uint32(head[64:]) == 0xbeda107f:
 		return unreadable{kind: "vdi", what: "VirtualBox VDI disk", err: ErrApplianceImage}
-	case isDiskImage(head):
+	case isDiskImage(head), isExt(head):
 		return imageOpener{kind: "disk-image"}
 	}
 	if k := installerKind(head); k != "" {
@@ -91,6 +93,18 @@ func isDiskImage(head []byte) bool {
 		used++
 	}
 	return used > 0
+}
+
+// isExt recognises an ext2/3/4 file system without a partition table by
+// its superblock at 1024: the magic, and counts and sizes in range.
+func isExt(head []byte) bool {
+	if len(head) < 2048 {
+		return false
+	}
+	sb := head[1024:2048]
+	le := binary.LittleEndian
+	return le.Uint16(sb[56:]) == 0xEF53 && le.Uint32(sb[0:]) > 0 && le.Uint32(sb[4:]) > 0 &&
+		le.Uint32(sb[24:]) <= 6 && le.Uint32(sb[76:]) <= 1 && le.Uint32(sb[32:]) > 0
 }
 
 // isFATBoot recognises the boot sector of a FAT file system.
@@ -175,55 +189,49 @@ func (o imageOpener) Walk(ctx context.Context, src scanners.Source, lim scanners
 		}
 		return walkFS(w, fsys, "", yield)
 	}
-	var (
-		d     *disk.Disk
-		parts []part.Partition
-	)
-	err := protect(o.kind, func() error {
-		dk, err := diskfs.OpenBackend(st)
-		if err != nil {
-			return err
-		}
-		d = dk
-		if isFATBoot(st.head()) {
-			return nil // a file system without a partition table
-		}
-		if t, err := dk.GetPartitionTable(); err == nil && t != nil {
-			parts = t.GetPartitions()
-		}
-		return nil
-	})
-	if err != nil {
-		return fmt.Errorf("archive: %s: %w", o.kind, err)
+	var parts [][2]int64       // start, size of each partition table entry
+	if !isFATBoot(st.head()) { // a FAT file system without a partition table
+		_ = protect(o.kind, func() error {
+			t, err := partition.Read(st, 512, 512)
+			if err != nil || t == nil {
+				return nil
+			}
+			for _, p := range t.GetPartitions() {
+				parts = append(parts, [2]int64{p.GetStart(), p.GetSize()})
+			}
+			return nil
+		})
 	}
 	if len(parts) == 0 {
-		var fsys filesystem.FileSystem
-		if err := protect(o.kind, func() error { var err error; fsys, err = d.GetFilesystem(0); return err }); err != nil {
-			return fmt.Errorf("archive: %s: no partition table and no file system read: %w", o.kind, err)
+		fsys, err := readFS(st, 0, src.Size)
+		if err != nil {
+			return fmt.Errorf("archive: %s: no partition table, and %w", o.kind, err)
 		}
 		return walkFS(w, fsys, "", yield)
 	}
 	for i, pt := range parts {
-		var start, size int64
-		_ = protect(o.kind, func() error { start, size = pt.GetStart(), pt.GetSize(); return nil })
+		start, size := pt[0], pt[1]
 		if size <= 0 {
 			continue // an unused entry
 		}
 		n := i + 1
-		var fsys filesystem.FileSystem
-		if err := protect(o.kind, func() error { var err error; fsys, err = d.GetFilesystem(n); return err }); err == nil {
+		if start < 0 || start > src.Size || size > src.Size-start {
+			if err := w.emit(yield, scanners.Member{Name: fmt.Sprintf("p%d", n), Err: fmt.Errorf("archive: %s: partition %d lies outside the image", o.kind, n)}, nil, nil); err != nil {
+				return err
+			}
+			continue
+		}
+		if fsys, err := readFS(st, start, size); err == nil {
 			if err := walkFS(w, fsys, fmt.Sprintf("p%d/", n), yield); err != nil {
 				return err
 			}
 			continue
 		}
-		// A partition go-diskfs does not read is handed on as it is,
-		// for the engine to sniff (an ISO 9660 partition is read by
-		// this package's own reader).
+		// A partition not read here (ISO 9660, or a file system go-diskfs
+		// does not read) is handed on as it is, for the engine to sniff:
+		// an ISO 9660 partition is read by this package's own reader.
 		m := scanners.Member{Name: fmt.Sprintf("p%d", n), Size: size}
-		if start < 0 || start > src.Size || size > src.Size-start {
-			m.Err = fmt.Errorf("archive: %s: partition %d lies outside the image", o.kind, n)
-		} else if err := w.memberLimit(m.Name, size, -1); err != nil {
+		if err := w.memberLimit(m.Name, size, -1); err != nil {
 			m.Err = err
 		}
 		open := func() (io.Reader, func() error, error) { return io.NewSectionReader(src.At, start, size), nil, nil }
@@ -232,6 +240,61 @@ func (o imageOpener) Walk(ctx context.Context, src scanners.Source, lim scanners
 		}
 	}
 	return nil
+}
+
+// readFS reads the file system of size bytes at start with go-diskfs,
+// after checking that what its first sectors declare fits in size (a
+// hostile FAT or ext4 header must not make the reader allocate more than
+// the image holds): FAT12/16/32, squashfs, ext4. ISO 9660 is left to
+// this package's own reader.
+func readFS(st *storage, start, size int64) (fsys filesystem.FileSystem, err error) {
+	b := make([]byte, 2048)
+	if n, _ := st.ReadAt(b, start); n < len(b) {
+		return nil, errors.New("no file system read (too small)")
+	}
+	le := binary.LittleEndian
+	err = protect("disk-image", func() error {
+		switch {
+		case bytes.HasPrefix(b, magicSquashfs):
+			f, err := squashfs.Read(st, size, start, 0)
+			fsys = f
+			return err
+		case le.Uint16(b[1024+56:]) == 0xEF53: // ext2/3/4 superblock
+			blocks := int64(le.Uint32(b[1024+4:]))
+			shift := le.Uint32(b[1024+24:])
+			if shift > 6 || blocks<<(10+shift) > size {
+				return fmt.Errorf("ext4 superblock declares %d blocks of %d bytes in %d", blocks, 1024<<shift, size)
+			}
+			f, err := ext4.Read(st, size, start, 512)
+			fsys = f
+			return err
+		case isFATBoot(b):
+			bps := int64(le.Uint16(b[11:]))
+			fats := int64(b[16])
+			spf := int64(le.Uint16(b[22:]))
+			if spf == 0 {
+				spf = int64(le.Uint32(b[36:]))
+			}
+			if fats == 0 || fats > 4 || spf*bps*fats > size {
+				return fmt.Errorf("FAT boot sector declares %d tables of %d bytes in %d", fats, spf*bps, size)
+			}
+			var err error
+			switch {
+			case string(b[82:87]) == "FAT32":
+				fsys, err = fat32.Read(st, size, start, 512)
+			case string(b[54:59]) == "FAT16":
+				fsys, err = fat16.Read(st, size, start, 512)
+			default:
+				fsys, err = fat12.Read(st, size, start, 512)
+			}
+			return err
+		}
+		return errors.New("no file system read (FAT, squashfs and ext4 are)")
+	})
+	if err != nil {
+		return nil, err
+	}
+	return fsys, nil
 }
 
 // maxDirDepth bounds the directories walked into in an image.

@@ -250,3 +250,26 @@ func TestDebHostile(t *testing.T) {
 		t.Errorf("traversal in data.tar: %v %+v", err, ms)
 	}
 }
+
+// TestHostileFAT: a FAT boot sector declaring tables larger than the
+// image is refused before go-diskfs would allocate them.
+func TestHostileFAT(t *testing.T) {
+	fat := append([]byte(nil), readTestdata(t, "seed-fat.img")...)
+	for _, set := range []func([]byte){
+		func(b []byte) {
+			binary.LittleEndian.PutUint16(b[22:], 0xFFFF)
+			binary.LittleEndian.PutUint16(b[11:], 4096)
+		},
+		func(b []byte) { b[16] = 200 },
+	} {
+		b := append([]byte(nil), fat...)
+		set(b)
+		op := Identify("x.img", b)
+		if op == nil {
+			t.Fatal("not identified")
+		}
+		if _, err := walk(t, op, "x.img", b, scanners.DefaultLimits); err == nil || !strings.Contains(err.Error(), "FAT boot sector declares") {
+			t.Errorf("hostile FAT: %v", err)
+		}
+	}
+}
