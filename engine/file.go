@@ -132,7 +132,7 @@ func scanTree(ctx context.Context, it scanners.Item, opt *Options, ws *workspace
 	if enc == textdec.Binary {
 		var r io.Reader = br
 		var judge func() []report.Error
-		media, early, meter := opaqueCheck(it.Path, head) // opaque.go
+		media, early, meter := opaqueCheck(it.Path, it.Size, head) // opaque.go
 		res.media, res.errors = media, append(res.errors, early...)
 		if meter != nil {
 			r, judge = meter(br)

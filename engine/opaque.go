@@ -60,21 +60,48 @@ func unreadContainer(head []byte) string {
 // entropyMeter counts the bytes read through it, block by block.
 type entropyMeter struct {
 	r       io.Reader
-	hist    [256]int
+	hist    [4][256]uint32 // four histograms, summed per block: no store-to-load stall on runs of one byte
 	inBlock int
 	blocks  int
 	high    int
 	total   int64
+	// maxLow is how many low-entropy blocks a file of known size may
+	// have and still be opaque; past it the meter stops counting (-1:
+	// size unknown, count everything).
+	maxLow int
+	clear  bool // known not to be opaque
 }
 
-func newEntropyMeter(r io.Reader) *entropyMeter { return &entropyMeter{r: r} }
+// newEntropyMeter meters r, a file of size bytes (-1 when unknown).
+func newEntropyMeter(r io.Reader, size int64) *entropyMeter {
+	m := &entropyMeter{r: r, maxLow: -1}
+	if size >= 0 {
+		m.maxLow = int((1-opaqueShare)*float64(size/entropyBlock)) + 1
+	}
+	return m
+}
 
 func (m *entropyMeter) Read(p []byte) (int, error) {
 	n, err := m.r.Read(p)
 	m.total += int64(n)
-	for _, b := range p[:n] {
-		m.hist[b]++
-		m.inBlock++
+	if m.clear {
+		return n, err
+	}
+	for q := p[:n]; len(q) > 0; {
+		k := min(len(q), entropyBlock-m.inBlock)
+		c := q[:k]
+		for len(c) >= 4 {
+			m.hist[0][c[0]]++
+			m.hist[1][c[1]]++
+			m.hist[2][c[2]]++
+			m.hist[3][c[3]]++
+			c = c[4:]
+		}
+		for _, b := range c {
+			m.hist[0][b]++
+		}
+		m.inBlock += k
+		q = q[k:]
 		if m.inBlock == entropyBlock {
 			m.closeBlock()
 		}
@@ -84,30 +111,33 @@ func (m *entropyMeter) Read(p []byte) (int, error) {
 
 func (m *entropyMeter) closeBlock() {
 	var h float64
-	for i, c := range m.hist {
-		if c > 0 {
+	for i := range 256 {
+		if c := m.hist[0][i] + m.hist[1][i] + m.hist[2][i] + m.hist[3][i]; c > 0 {
 			p := float64(c) / entropyBlock
 			h -= p * math.Log2(p)
 		}
-		m.hist[i] = 0
 	}
+	m.hist = [4][256]uint32{}
 	m.blocks++
 	if h > highEntropyBits {
 		m.high++
 	}
 	m.inBlock = 0
+	if m.maxLow >= 0 && m.blocks-m.high > m.maxLow {
+		m.clear = true // ordinary data: the rest is not metered
+	}
 }
 
 // opaque says whether what was read is opaque data.
 func (m *entropyMeter) opaque() bool {
-	return m.total >= opaqueMinBytes && m.blocks > 0 && float64(m.high) >= opaqueShare*float64(m.blocks)
+	return !m.clear && m.total >= opaqueMinBytes && m.blocks > 0 && float64(m.high) >= opaqueShare*float64(m.blocks)
 }
 
 // opaqueCheck is the hook of scanTree for a binary item that no reader
 // claimed: it names the item's media type (counted, never judged), or
 // reports an unread container at once, or returns a meter to read the
 // item through and judge afterwards with opaqueResult.
-func opaqueCheck(path string, head []byte) (media string, early []report.Error, meter func(io.Reader) (io.Reader, func() []report.Error)) {
+func opaqueCheck(path string, size int64, head []byte) (media string, early []report.Error, meter func(io.Reader) (io.Reader, func() []report.Error)) {
 	if mt := mediaType(head); mt != "" {
 		return mt, nil, nil
 	}
@@ -115,7 +145,7 @@ func opaqueCheck(path string, head []byte) (media string, early []report.Error, 
 		return "", []report.Error{errorf(path, "%s: container format not read: contents not scanned", k)}, nil
 	}
 	return "", nil, func(r io.Reader) (io.Reader, func() []report.Error) {
-		m := newEntropyMeter(r)
+		m := newEntropyMeter(r, size)
 		return m, func() []report.Error {
 			if !m.opaque() {
 				return nil

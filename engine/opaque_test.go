@@ -185,3 +185,42 @@ func TestOpaqueRealMaterial(t *testing.T) {
 	}
 	t.Logf("%d real files scanned; media %v", n, counts)
 }
+
+// TestEntropyMeterStopsEarly: in a file of known size, the meter stops
+// once enough blocks are ordinary that the file cannot be opaque, and
+// still finds a file with a short ordinary head opaque.
+func TestEntropyMeterStopsEarly(t *testing.T) {
+	read := func(data []byte, size int64) *entropyMeter {
+		m := newEntropyMeter(bytes.NewReader(data), size)
+		buf := make([]byte, 10000)
+		for {
+			if _, err := m.Read(buf); err != nil {
+				return m
+			}
+		}
+	}
+	code := bytes.Repeat([]byte("mov eax, ebx; call 0x401000; "), 40000) // ~1.1 MB, low entropy
+	if m := read(code, int64(len(code))); !m.clear || m.blocks > len(code)/entropyBlock/5 || m.opaque() {
+		t.Errorf("ordinary file: clear %v after %d of %d blocks", m.clear, m.blocks, len(code)/entropyBlock)
+	}
+	mixed := append(bytes.Repeat([]byte("header "), 2000), noise(3, 1<<20)...) // 14 KB of header, then noise
+	for _, size := range []int64{int64(len(mixed)), -1} {
+		if m := read(mixed, size); !m.opaque() {
+			t.Errorf("size %d: a noise file with a short header is not opaque (%d of %d high)", size, m.high, m.blocks)
+		}
+	}
+}
+
+func BenchmarkEntropyMeter(b *testing.B) {
+	data := noise(1, 1<<20)
+	b.SetBytes(int64(len(data)))
+	for b.Loop() {
+		m := newEntropyMeter(bytes.NewReader(data), -1)
+		buf := make([]byte, 256<<10)
+		for {
+			if _, err := m.Read(buf); err != nil {
+				break
+			}
+		}
+	}
+}
