@@ -145,8 +145,18 @@ func opaqueCheck(path string, size int64, head []byte) (media string, early []re
 		return "", []report.Error{errorf(path, "%s: container format not read: contents not scanned", k)}, nil
 	}
 	return "", nil, func(r io.Reader) (io.Reader, func() []report.Error) {
+		var late *markScanner
+		if bytes.HasPrefix(head, []byte("MZ")) {
+			// a Windows program: an installer's payload marks may lie
+			// past the head (an Inno Setup loader is larger than it)
+			late = &markScanner{r: r}
+			r = late
+		}
 		m := newEntropyMeter(r, size)
 		return m, func() []report.Error {
+			if late != nil && late.kind != "" {
+				return []report.Error{errorf(path, "installer payload not readable: %s (its mark found past the first bytes)", late.kind)}
+			}
 			if !m.opaque() {
 				return nil
 			}
@@ -165,4 +175,36 @@ func countMedia(st *report.Stats, media string) {
 		st.Media = map[string]int{}
 	}
 	st.Media[media]++
+}
+
+// lateMarks are the marks an installer's payload leaves at its start,
+// strong enough to search for anywhere in a program (they are not
+// constants a program would hold).
+var lateMarks = []struct{ mark, kind string }{
+	{"\xEF\xBE\xAD\xDENullsoftInst", "NSIS"},
+	{"Inno Setup Setup Data (", "Inno Setup"},
+}
+
+// markScanner looks for lateMarks in the bytes read through it.
+type markScanner struct {
+	r    io.Reader
+	tail []byte // the last bytes of the previous read, for a mark across reads
+	kind string
+}
+
+func (s *markScanner) Read(p []byte) (int, error) {
+	n, err := s.r.Read(p)
+	if s.kind != "" || n == 0 {
+		return n, err
+	}
+	buf := append(s.tail, p[:n]...)
+	for _, m := range lateMarks {
+		if bytes.Contains(buf, []byte(m.mark)) {
+			s.kind = m.kind
+			return n, err
+		}
+	}
+	keep := min(len(buf), 32)
+	s.tail = append(s.tail[:0], buf[len(buf)-keep:]...)
+	return n, err
 }

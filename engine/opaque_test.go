@@ -5,6 +5,7 @@ import (
 	"compress/flate"
 	"crypto/aes"
 	"crypto/cipher"
+	"fmt"
 	"image"
 	"image/color"
 	"image/jpeg"
@@ -222,5 +223,33 @@ func BenchmarkEntropyMeter(b *testing.B) {
 				break
 			}
 		}
+	}
+}
+
+// TestLateInstallerMarks: an installer whose payload mark lies past the
+// sniffed head (a large loader) is still reported, wherever the mark
+// falls across reads; an ordinary program is not.
+func TestLateInstallerMarks(t *testing.T) {
+	dir := t.TempDir()
+	stub := append([]byte("MZ\x90\x00"), bytes.Repeat([]byte("\x55\x8b\xec\x00\x00loader\x00\xe8\x10\x00\x00\x00\xc3\x00\x00"), 50000)...) // ~900 KB of code-like bytes
+	for i, mark := range []string{"Inno Setup Setup Data (6.2.0)", "\xEF\xBE\xAD\xDENullsoftInst"} {
+		for _, at := range []int{len(stub) - 3, 300000, 262144 - 5} {
+			b := append(append(append([]byte(nil), stub[:at]...), mark...), stub[at:]...)
+			b = append(b, noise(uint64(i), 100<<10)...)
+			writeFile(t, dir, fmt.Sprintf("setup%d_%d.exe", i, at), b)
+		}
+	}
+	writeFile(t, dir, "plain.exe", stub)
+	errs, _ := opaqueErrors(t, dir)
+	if len(errs) != 6 {
+		t.Errorf("errors %q", errs)
+	}
+	for p, e := range errs {
+		if !strings.Contains(e, "installer payload not readable") {
+			t.Errorf("%s: %s", p, e)
+		}
+	}
+	if _, ok := errs["plain.exe"]; ok {
+		t.Errorf("plain.exe reported")
 	}
 }
