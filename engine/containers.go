@@ -19,8 +19,11 @@ func DefaultContainers(name string, head []byte) scanners.Opener {
 	if op := mail.Identify(name, head); op != nil {
 		return op
 	}
-	if op := office.Identify(name, head); op != nil {
+	if op := archive.IdentifyMSI(head); op != nil { // a compound file office would read as streams
 		return op
+	}
+	if op := office.Identify(name, head); op != nil {
+		return archive.MaybeMSI(head, op) // an MSI whose directory lies past head
 	}
 	return archive.Identify(name, head)
 }

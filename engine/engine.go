@@ -131,6 +131,7 @@ func Scan(ctx context.Context, targets []string, opt Options) (*report.Report, e
 	}
 	for _, res := range all {
 		r.Stats.Bytes += res.bytes
+		countMedia(&r.Stats, res.media)
 		switch {
 		case res.archive:
 			r.Stats.Archives++

@@ -38,6 +38,7 @@ const (
 type fileResult struct {
 	opened   bool         // the item could be opened
 	archive  bool         // the item was opened as a container
+	media    string       // a known media type (opaque.go), counted in stats
 	bytes    int64        // raw bytes read
 	file     *report.File // nil when there is nothing to report
 	findings []report.Finding
@@ -168,7 +169,17 @@ func scanTreeMem(ctx context.Context, it scanners.Item, opt *Options, ws *worksp
 	f.an.SetName(it.Rel)
 	var rerr error
 	if enc == textdec.Binary {
-		rerr = f.scanBinary(br)
+		var r io.Reader = br
+		var judge func() []report.Error
+		media, early, meter := opaqueCheck(it.Path, it.Size, head) // opaque.go
+		res.media, res.errors = media, append(res.errors, early...)
+		if meter != nil {
+			r, judge = meter(br)
+		}
+		rerr = f.scanBinary(r)
+		if judge != nil && rerr == nil {
+			res.errors = append(res.errors, judge()...)
+		}
 	} else if text {
 		rerr = f.scanText(textdec.NewReader(br, enc))
 	} else {

@@ -89,6 +89,9 @@ type Stats struct {
 	Archives int   `json:"archives"`
 	Skipped  int   `json:"skipped"`
 	Errors   int   `json:"errors"`
+	// Media counts the files of known media types (image, audio, video,
+	// font) by MIME type: read, never judged opaque (extension).
+	Media map[string]int `json:"media,omitempty"`
 }
 
 // Endpoint is the result of probing one FTP endpoint.

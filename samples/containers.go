@@ -119,7 +119,9 @@ func genRelease(g *gen) genFile {
 	}
 	inner = append(inner, nest("setup/sample.zip", sampleMembers)...)
 	inner = append(inner, nest("setup/template.xlsx", tmplMembers)...)
-	return genFile{rel: rel, data: gzipData("ils-2.3.tar", tarball), members: nest("ils-2.3.tar", inner)}
+	// The tar's members are named directly under the .tar.gz (no
+	// ils-2.3.tar level), as the contract names them.
+	return genFile{rel: rel, data: gzipData("ils-2.3.tar", tarball), members: inner}
 }
 
 // genTokusokuXlsx: an overdue list workbook of 15 patrons.

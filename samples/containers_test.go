@@ -88,6 +88,15 @@ func stream(parent, ext, name string, r io.Reader, err error) ([]byte, error) {
 	if err != nil {
 		return nil, err
 	}
+	data, err := io.ReadAll(r)
+	if err != nil {
+		return nil, err
+	}
+	if len(data) > 262 && string(data[257:262]) == "ustar" {
+		// a compressed tar is one level: its members are named under it
+		return openMember(parent, data, name)
+	}
+	r = bytes.NewReader(data)
 	if want := strings.TrimSuffix(path.Base(parent), ext); name != want {
 		return nil, fmt.Errorf("member %q, want %q", name, want)
 	}
@@ -99,7 +108,7 @@ func openMember(parent string, data []byte, name string) ([]byte, error) {
 	switch {
 	case bytes.HasPrefix(data, magicGzip):
 		zr, err := gzip.NewReader(bytes.NewReader(data))
-		if err == nil && zr.Name != name {
+		if err == nil && zr.Name != name && !strings.HasSuffix(zr.Name, ".tar") {
 			return nil, fmt.Errorf("gzip header names %q", zr.Name)
 		}
 		return stream(parent, ".gz", name, zr, err)
@@ -500,7 +509,8 @@ func TestMemberPathsExist(t *testing.T) {
 		t.Errorf("%d member paths in the manifest", n)
 	}
 	for _, p := range []string{
-		"deliverable/release/ils-2.3.tar.gz!/ils-2.3.tar!/setup/sample.zip!/no.csv",
+		"deliverable/release/ils-2.3.tar.gz!/setup/sample.zip!/no.csv",
+		"deliverable/release/ils-2.3.tar.gz!/ils-2.3.tar!/setup/sample.zip",
 		"deliverable/release/ils-2.3.tar.gz!/ils-2.3!/README.txt",
 		"deliverable/data/excel/tokusoku.xlsx!/Sheet1",
 		"deliverable/db/ils.sqlite!/LOAN",
@@ -531,7 +541,25 @@ func TestContainersFullyListed(t *testing.T) {
 		extracted := false // members are text extracted from sheets, tables, documents
 		switch {
 		case bytes.HasPrefix(data, magicGzip):
-			names = []string{strings.TrimSuffix(path.Base(p), ".gz")}
+			zr, err := gzip.NewReader(bytes.NewReader(data))
+			if err != nil {
+				t.Errorf("%s: %v", p, err)
+				return
+			}
+			raw, _ := io.ReadAll(zr)
+			if !(len(raw) > 262 && string(raw[257:262]) == "ustar") {
+				names = []string{strings.TrimSuffix(path.Base(p), ".gz")}
+				break
+			}
+			// a compressed tar: its members are named under it
+			tr := tar.NewReader(bytes.NewReader(raw))
+			for {
+				h, err := tr.Next()
+				if err != nil {
+					break
+				}
+				names = append(names, h.Name)
+			}
 		case bytes.HasPrefix(data, magicBzip2):
 			names = []string{strings.TrimSuffix(path.Base(p), ".bz2")}
 		case bytes.HasPrefix(data, magicXz):
@@ -636,7 +664,7 @@ func TestContainersFullyListed(t *testing.T) {
 // UTF-8 flag and a UTF-8 one with it.
 func TestZipMemberNames(t *testing.T) {
 	tree := readTree(t, ".")
-	b, err := resolve(tree, "deliverable/release/ils-2.3.tar.gz!/ils-2.3.tar!/setup/sample.zip")
+	b, err := resolve(tree, "deliverable/release/ils-2.3.tar.gz!/setup/sample.zip")
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -32,7 +32,7 @@ type Expected struct {
 	// Path is slash-separated and relative to the samples directory
 	// ("deliverable/data/old/tokusoku_200506.csv"). A leaf inside a
 	// container has the scanner's member path, levels joined by "!/":
-	// "deliverable/release/ils-2.3.tar.gz!/ils-2.3.tar!/setup/sample.zip!/督促/延滞.csv".
+	// "deliverable/release/ils-2.3.tar.gz!/setup/sample.zip!/督促/延滞.csv".
 	// The stream of a single-file compressor (gzip, bzip2, xz, zstd) is
 	// named after the file without its extension; an xlsx sheet by its
 	// sheet name ("book.xlsx!/督促"), a SQLite table by its table name

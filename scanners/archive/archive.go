@@ -35,7 +35,7 @@ import (
 func Identify(name string, head []byte) scanners.Opener {
 	_ = name
 	switch {
-	case matchers.Zip(head):
+	case matchers.Zip(head), bytes.HasPrefix(head, []byte("JM\x01\x00PK\x03\x04")): // a Java module (.jmod) is a zip after 4 bytes
 		return zipOpener{}
 	case bytes.HasPrefix(head, magic7z):
 		return sevenZipOpener{}
@@ -49,14 +49,18 @@ func Identify(name string, head []byte) scanners.Opener {
 		return zstdOpener
 	case matchers.Tar(head) || isV7Tar(head):
 		return tarOpener{}
+	case identifyPackage(head) != nil:
+		return identifyPackage(head)
 	case matchers.Iso(head):
 		return isoOpener{}
 	case identifyCAB(head):
 		return cabOpener{}
 	case identifyLZH(head):
 		return lzhOpener{}
+	case identifyPak(head):
+		return pakOpener{}
 	}
-	return nil
+	return identifyImage(head)
 }
 
 var (

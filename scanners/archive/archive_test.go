@@ -158,15 +158,47 @@ func TestNested(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(ms2) != 1 || ms2[0].name != "ils.tar" || !bytes.Equal(ms2[0].data, inner) || ms2[0].size != -1 {
+	// the tar inside is walked at the gzip level: no ils.tar level
+	if len(ms2) != 1 || ms2[0].name != "督促/延滞.csv" || !strings.Contains(string(ms2[0].data), "見本 太郎") {
 		t.Fatalf("gzip member: %q size %d, %d bytes", ms2[0].name, ms2[0].size, len(ms2[0].data))
 	}
-	ms3, err := walk(t, identify(t, ms2[0].name, ms2[0].data, "tar"), "ils.tar", ms2[0].data, scanners.DefaultLimits)
-	if err != nil {
-		t.Fatal(err)
+}
+
+// TestCompressedTarFlat: a tar inside each single-stream compressor is
+// walked in place, members named under the compressed file, whatever the
+// file's name (.tgz, .tar.bz2, .tar.xz, .tar.zst, or no extension); a
+// stream that is not a tar stays one member.
+func TestCompressedTarFlat(t *testing.T) {
+	inner := makeTar(t,
+		tarEntry{hdr: tar.Header{Name: "setup/a.csv"}, data: []byte("番号,氏名\n1,見本 太郎\n")},
+		tarEntry{hdr: tar.Header{Name: "README"}, data: []byte("readme\n")})
+	for _, tc := range []struct {
+		name string
+		data []byte
+	}{
+		{"x.tar.gz", gzipBytes(t, inner)},
+		{"x.tgz", gzipBytes(t, inner)},
+		{"x.tar.bz2", bzip2Bytes(t, inner)},
+		{"x.tar.xz", xzBytes(t, inner)},
+		{"x.tar.zst", zstdBytes(t, inner)},
+		{"noext", zstdBytes(t, inner)},
+	} {
+		op := Identify(tc.name, tc.data)
+		if op == nil {
+			t.Fatalf("%s: not identified", tc.name)
+		}
+		ms, err := walkSource(op, scanners.Source{Name: tc.name, Reader: bytes.NewReader(tc.data), Size: -1}, scanners.DefaultLimits)
+		if err != nil {
+			t.Fatalf("%s: %v", tc.name, err)
+		}
+		if len(ms) != 2 || ms[0].name != "setup/a.csv" || ms[1].name != "README" || string(ms[1].data) != "readme\n" {
+			t.Fatalf("%s: got %+v", tc.name, ms)
+		}
 	}
-	if c := find(t, ms3, "督促/延滞.csv"); !strings.Contains(string(c.data), "見本 太郎") {
-		t.Fatalf("innermost member not read")
+	plain := gzipBytes(t, []byte("just text\n"))
+	ms, err := walk(t, Identify("notes.txt.gz", plain), "notes.txt.gz", plain, scanners.DefaultLimits)
+	if err != nil || len(ms) != 1 || ms[0].name != "notes.txt" {
+		t.Fatalf("plain gzip: %+v %v", ms, err)
 	}
 }
 

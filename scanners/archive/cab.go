@@ -40,13 +40,20 @@ func (cabOpener) Walk(ctx context.Context, src scanners.Source, lim scanners.Lim
 	if src.At == nil || src.Size < 0 {
 		return errors.New("archive: cab: random access needed")
 	}
+	return walkCab(w, src.At, src.Size, nil, yield)
+}
+
+// walkCab yields the files of the cabinet at (size bytes) through w;
+// rename, when not nil, gives a file's name from its stored (decoded)
+// name (an MSI's cabinet stores File-table keys).
+func walkCab(w *walker, at io.ReaderAt, size int64, rename func(string) string, yield func(scanners.Member) error) error {
 	if err := w.check(); err != nil {
 		return err
 	}
 	var c *cab.Cabinet
 	err := protect("cab", func() error {
 		var err error
-		c, err = cab.Open(src.At, src.Size)
+		c, err = cab.Open(at, size)
 		return err
 	})
 	if err != nil {
@@ -65,7 +72,11 @@ func (cabOpener) Walk(ctx context.Context, src scanners.Source, lim scanners.Lim
 	files := c.Files()
 	for i := range files {
 		f := &files[i]
-		name, notice := displayName("cab", strings.ReplaceAll(cabName(f), `\`, "/"))
+		stored := cabName(f)
+		if rename != nil {
+			stored = rename(stored)
+		}
+		name, notice := displayName(w.kind, strings.ReplaceAll(stored, `\`, "/"))
 		m := scanners.Member{Name: name, Size: f.Size, Notice: notice}
 		var open opener
 		compressed := int64(-1)

@@ -12,6 +12,7 @@ import (
 	"path"
 	"strings"
 
+	"github.com/h2non/filetype/matchers"
 	"github.com/klauspost/compress/zstd"
 	"github.com/rouei/rouei/scanners"
 	"github.com/ulikunitz/xz"
@@ -260,16 +261,72 @@ func (s *streamOpener) Walk(ctx context.Context, src scanners.Source, lim scanne
 		}
 		return in.n
 	}
+	// A tar inside the stream is walked here, its members named
+	// directly under the compressed file (x.tar.gz!/setup/a.csv, no
+	// x.tar level), as the contract names them.
+	br := bufio.NewReaderSize(rc, 4096)
+	var head []byte
+	_ = protect(s.kind, func() error { head, _ = br.Peek(512); return nil })
+	if isTar(head) {
+		defer func() { _ = protect(s.kind, rc.Close) }()
+		guarded := &expandGuard{w: w, r: br, compressed: func() int64 { return in.n }}
+		return walkTar(w, guarded, nil, yield)
+	}
 	opened := false
 	m := scanners.Member{Name: name, Size: -1}
 	err = w.emit(yield, m, func() (io.Reader, func() error, error) {
 		opened = true
-		return rc, rc.Close, nil
+		return br, rc.Close, nil
 	}, compressed)
 	if !opened {
 		_ = protect(s.kind, rc.Close)
 	}
 	return err
+}
+
+// isTar says whether head (the first 512 bytes or fewer) starts a tar.
+func isTar(head []byte) bool {
+	return matchers.Tar(head) || isV7Tar(head)
+}
+
+// expandGuard bounds a decompressed stream that is walked as a container
+// (a tar inside gzip): its bytes, headers and skipped members included,
+// count against MaxArchiveBytes and MaxRatio of the compressed bytes
+// read, so a member the engine does not read whole cannot be used to
+// expand without bound.
+type expandGuard struct {
+	w          *walker
+	r          io.Reader
+	compressed func() int64
+	n          int64
+	err        error
+}
+
+func (g *expandGuard) Read(p []byte) (int, error) {
+	if g.err != nil {
+		return 0, g.err
+	}
+	var (
+		n   int
+		err error
+	)
+	if perr := protect(g.w.kind, func() error { n, err = g.r.Read(p); return nil }); perr != nil {
+		g.err = perr
+		return 0, perr
+	}
+	g.n += int64(n)
+	lim := g.w.lim
+	switch {
+	case g.n > lim.MaxArchiveBytes:
+		g.err = limitError("%s: expands past %d bytes", g.w.kind, lim.MaxArchiveBytes)
+	case g.n > ratioGrace && g.n/lim.MaxRatio > g.compressed():
+		g.err = limitError("%s: expands to more than %d times its %d compressed bytes", g.w.kind, lim.MaxRatio, g.compressed())
+	}
+	if g.err != nil {
+		g.w.stop = g.err
+		return n, g.err
+	}
+	return n, err
 }
 
 // memberName names the decompressed stream: the container's base name

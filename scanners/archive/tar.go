@@ -23,7 +23,14 @@ func (tarOpener) Walk(ctx context.Context, src scanners.Source, lim scanners.Lim
 	if src.Reader == nil {
 		return errors.New("archive: tar: no stream")
 	}
-	tr := tar.NewReader(src.Reader)
+	return walkTar(w, src.Reader, nil, yield)
+}
+
+// walkTar yields the members of the tar stream r through w; rename, when
+// not nil, turns a member's decoded name into the name it is yielded
+// under ("./usr/bin/x" → "usr/bin/x" in a package), "" to leave it out.
+func walkTar(w *walker, r io.Reader, rename func(string) string, yield func(scanners.Member) error) error {
+	tr := tar.NewReader(r)
 	for {
 		if err := w.check(); err != nil {
 			return err
@@ -46,7 +53,13 @@ func (tarOpener) Walk(ctx context.Context, src scanners.Source, lim scanners.Lim
 			}
 			return fmt.Errorf("archive: %w", err)
 		}
-		name, notice := displayName("tar", decodeName(hdr.Name))
+		raw := decodeName(hdr.Name)
+		if rename != nil {
+			if raw = rename(raw); raw == "" {
+				continue
+			}
+		}
+		name, notice := displayName("tar", raw)
 		m := scanners.Member{Name: name, Size: hdr.Size, Notice: notice}
 		open := opener(func() (io.Reader, func() error, error) { return tr, nil, nil })
 		switch hdr.Typeflag {
