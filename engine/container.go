@@ -118,11 +118,7 @@ func scanContainer(ctx context.Context, it scanners.Item, op scanners.Opener, br
 	wctx, cancel := context.WithTimeout(ctx, lim.MaxArchiveTime)
 	defer cancel()
 	inner := ws.child()
-	inner.part = nil
-	if sel != nil && streamKinds[op.Kind()] {
-		inner.part, sel = sel, passThrough(sel) // the parts are inside the compressed stream
-	}
-	defer func() { inner.part = nil }()
+	inner.part = nil // a compressed tar's members are the tar's (scanners/archive): sel applies to them directly
 	st := opt.state
 	err := walkRecovered(op, wctx, src, lim, func(m scanners.Member) error {
 		if sel != nil && !sel(topEntry(m.Name)) {

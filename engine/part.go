@@ -33,10 +33,6 @@ func entryOf(target, p string) string {
 	return topEntry(rest)
 }
 
-// streamKinds are the single-stream compressions: a part of a target
-// compressed as a whole (ils.tar.gz) is taken from the stream's content.
-var streamKinds = map[string]bool{"gzip": true, "bzip2": true, "xz": true, "zstd": true}
-
 // partOf returns the selector of the current target's entries, or nil
 // when the scan is not sharded.
 func (c *collector) partOf(target string) func(entry string) bool {
@@ -62,9 +58,3 @@ func (c *collector) keepItem(it scanners.Item) bool {
 	return c.part == nil || it.Path == c.target || c.keep(it.Path)
 }
 
-// passThrough is the selector of a compression wrapper whose one stream
-// holds the parts: every member is read, and the wrapper itself belongs
-// to the part that owns the target.
-func passThrough(sel func(string) bool) func(string) bool {
-	return func(entry string) bool { return entry != "" || sel("") }
-}

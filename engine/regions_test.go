@@ -8,6 +8,7 @@ import (
 	"runtime"
 	"slices"
 	"strconv"
+	"strings"
 	"testing"
 	"time"
 
@@ -121,7 +122,9 @@ func TestTextRegionsInABinary(t *testing.T) {
 			case "zeros":
 				pre = make([]byte, 700<<10)
 			case "dump":
-				pre = append([]byte("PGDMP\x01\x0e\x00\x04\x08\x08\x01\x01"), noise[:70000]...)
+				// An Oracle export's head (a PGDMP head would be opened as a
+				// PostgreSQL dump, and a broken one reported).
+				pre = append([]byte("\x03\x00\x01EXPORT:V10.02.01\nDILS_ADMIN\nRTABLES\n"), noise[:70000]...)
 				pre = append(pre, []byte("\x00\x00CREATE TABLE t(a,b)\x00\x00\x07")...)
 			}
 			blob = append(blob, pre...)
@@ -140,8 +143,14 @@ func TestTextRegionsInABinary(t *testing.T) {
 			}
 			got := verdictIn(t, r, p+"!/text@"+itoa(off))
 			sameVerdict(t, layout+" "+c.sample, got, want)
-			if len(r.Errors) != 0 {
-				t.Errorf("%s: errors %v", p, r.Errors)
+			for _, e := range r.Errors {
+				// Random bytes around the region (random, dump) are what encrypted data
+				// looks like: the opaque-data rule says so, the region is
+				// read all the same.
+				if layout != "zeros" && strings.HasPrefix(e.Error, "opaque data") {
+					continue
+				}
+				t.Errorf("%s: error %v", p, e)
 			}
 		}
 	}

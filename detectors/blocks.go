@@ -1,0 +1,177 @@
+package detectors
+
+import "bytes"
+
+// Blocks and sections: free text read a block (between blank lines) and
+// a section (between rules and form feeds) at a time, one addressee at a
+// time (a reminder postcard), an organisation's block apart.
+
+// Classification names of the contract (files[].classification).
+const (
+	ClassNone           = "none"
+	ClassOverdueList    = "overdue_list"
+	ClassHoldList       = "hold_list"
+	ClassPatronRegistry = "patron_registry"
+	ClassLoanRecord     = "loan_record"
+	ClassContactList    = "contact_list"
+)
+
+const (
+	// maxPersonKeys bounds the memory spent on telling people apart in one
+	// file; past it, every further record counts as a new person.
+	maxPersonKeys = 1 << 18
+	// maxBlockLines bounds a block of text lines judged together.
+	maxBlockLines = 200
+	// maxHeaderLine is the longest line tried as a table header.
+	maxHeaderLine = 4096
+	// vocabLines is how many first lines of a file count toward its vocabulary.
+	vocabLines = 64
+	// recentLines is how many lines before a block's first match are
+	// searched for organisation words.
+	recentLines = 4
+)
+
+// minListed is how many contact values alone on their lines make a
+// list of contacts (fewer are an address in a manual, a footer), and
+// 1/listShare of the file's lines the least share of them (a password
+// list with three phone-shaped words is no list of phones).
+const (
+	minListed = 3
+	listShare = 10
+)
+
+// recentLine keeps the start of a recent line of the current block, to
+// be searched for organisation words once a match turns up.
+type recentLine struct{ text []byte }
+
+// maxRecentBytes is how much of a recent line is kept.
+const maxRecentBytes = 256
+
+// block is a run of text lines between blank lines.
+type block struct {
+	items []blockItem
+	books []Located
+	org   bool
+	names int
+	lines int
+}
+
+type blockItem struct {
+	m      Located
+	kept   int  // index in kept, or -1
+	listed bool // the value is most of its line: a list of contacts, not prose
+}
+
+// blockLine adds a line of free text to the current block.
+func (a *Analyzer) blockLine(line int, offset int64, text []byte, ms []Located) {
+	b := &a.blk
+	org := false
+	if len(b.items) > 0 || len(ms) > 0 || a.cur.name != "" {
+		var counts [numVocab]int
+		seen := &a.vocabSeen
+		if a.lines <= vocabLines {
+			seen = nil // counted in Line already
+		}
+		countVocabSeen(&counts, seen, text)
+		org = counts[vocabOrganisation] > 0
+		if a.lines > vocabLines {
+			for i, n := range counts {
+				a.vocab[i] += n
+			}
+		}
+	}
+	if len(ms) > 0 && len(b.items) == 0 {
+		// The block's first match: were the lines before it an organisation's?
+		for i := 0; i < recentLines && i < b.lines; i++ {
+			org = org || hasVocab(a.recent[i].text, vocabOrganisation)
+		}
+	}
+	b.org = b.org || org
+	// Remember this line (the ring holds the block's last lines, newest first).
+	last := a.recent[recentLines-1].text[:0]
+	copy(a.recent[1:], a.recent[:recentLines-1])
+	a.recent[0].text = append(last, text[:min(len(text), maxRecentBytes)]...)
+	b.lines++
+	content := len(trimASCIISpace(text))
+	for _, m := range ms {
+		if isNameCat(m.Category) && m.Confidence >= MinConfidence && !m.Dummy && !m.Org {
+			b.names++
+		}
+		listed := contactCategory(m.Category) && (a.binary || (m.End-m.Start)*10 >= content*6)
+		b.items = append(b.items, blockItem{m: m, kept: a.keep(m), listed: listed})
+	}
+	// Titles in 『』 on a line are the reading data of the person in hand.
+	for rest, base := text, 0; ; {
+		i := bytes.Index(rest, []byte("『"))
+		if i < 0 {
+			break
+		}
+		j := bytes.Index(rest[i:], []byte("』"))
+		if j < 0 {
+			break
+		}
+		s, e := base+i+len("『"), base+i+j
+		if e > s {
+			m := Located{Match: Match{Detector: BookTitleDetector, Category: "book_title", Value: string(text[s:e]),
+				Start: s, End: e, Confidence: confBracketTitle}, Line: line, Offset: offset}
+			b.books = append(b.books, m)
+		}
+		base += i + j + len("』")
+		rest = text[base:]
+	}
+	if b.lines >= maxBlockLines {
+		a.endBlock()
+	}
+}
+
+// endBlock judges the current block: an organisation's block keeps its
+// contact data out of the people; any other feeds the section's person.
+func (a *Analyzer) endBlock() {
+	b := &a.blk
+	if b.org && b.names == 0 {
+		for _, it := range b.items {
+			if it.kept >= 0 {
+				a.kept[it.kept].Org = true
+			}
+			a.org++
+		}
+	} else {
+		for _, it := range b.items {
+			m := it.m
+			r := &a.cur
+			switch {
+			case isNameCat(m.Category) && m.Confidence >= MinConfidence && !m.Dummy && !m.Org:
+				v := personKey(m.Value)
+				if (m.Category == "name" && r.name != "" && r.name != v) ||
+					(m.Category == "name_kana" && r.kana != "" && r.kana != v && r.name == "") {
+					a.closeRecord()
+				}
+			case m.Category == "postal_code" && r.fields.has(FieldPostalCode) && r.name != "":
+				a.closeRecord() // a new address block after a named person: the next postcard
+			case (m.Category == "phone" || m.Category == "email") && r.name == "" && r.kana == "" &&
+				r.contact != "" && r.contact != m.Category+":"+m.Value && m.Confidence >= MinConfidence && !m.Dummy:
+				a.closeRecord() // a list of contacts without names: one per record
+			}
+			a.add(&a.cur, m, it.kept)
+			a.cur.listed = a.cur.listed || it.listed
+		}
+		if len(b.books) > 0 && (a.cur.name != "" || a.cur.kana != "") && identified(&a.cur) {
+			// Titles in 『』 are the reading data of a person the section
+			// says more of (a reminder's address, phone or card number):
+			// beside a bare name they are a text's citations.
+			for _, m := range b.books {
+				a.keep(m)
+				a.cur.books = true
+				a.cur.fields.add(FieldBookTitle)
+			}
+		}
+	}
+	b.items, b.books = b.items[:0], b.books[:0]
+	b.org, b.names, b.lines = false, 0, 0
+}
+
+// endSection closes the block and the person in hand.
+func (a *Analyzer) endSection() {
+	a.endBlock()
+	a.closeRecord()
+}
