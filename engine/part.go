@@ -57,4 +57,3 @@ func (c *collector) keep(p string) bool {
 func (c *collector) keepItem(it scanners.Item) bool {
 	return c.part == nil || it.Path == c.target || c.keep(it.Path)
 }
-
