@@ -126,6 +126,10 @@ func (a *Analyzer) blockLine(line int, offset int64, text []byte, ms []Located) 
 
 // endBlock judges the current block: an organisation's block keeps its
 // contact data out of the people; any other feeds the section's person.
+// maxRecordLines is how many lines one record of free text may span: a
+// reminder postcard or a letter's address block fits in far fewer.
+const maxRecordLines = 40
+
 func (a *Analyzer) endBlock() {
 	b := &a.blk
 	if b.org && b.names == 0 {
@@ -136,6 +140,12 @@ func (a *Analyzer) endBlock() {
 			a.org++
 		}
 	} else {
+		if len(b.items) > 0 && a.cur.firstLine > 0 && b.items[0].m.Line-a.cur.firstLine > maxRecordLines {
+			// Text with no rule or form feed between its parts (a manual,
+			// an HTML page) is not one addressee's section: a record of
+			// free text reaches maxRecordLines lines at most.
+			a.closeRecord()
+		}
 		for _, it := range b.items {
 			m := it.m
 			r := &a.cur

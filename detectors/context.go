@@ -318,3 +318,13 @@ func documentFile(name string) bool {
 	// man pages: name.1 … name.9 with an optional suffix (ls.1, dpkg.8, printf.3posix)
 	return len(ext) >= 2 && ext[1] >= '1' && ext[1] <= '9' && !strings.ContainsAny(ext[2:], "0123456789")
 }
+
+// creditGap reports whether the text between a name and "<address>" or
+// "(address)" is only spaces and an honorific (鈴木氏 <…>, 劉 昭宏 <…>).
+func creditGap(b []byte) bool {
+	b = bytes.TrimSpace(b)
+	for _, h := range []string{"氏", "さん", "様", "殿", "先生"} {
+		b = bytes.TrimSpace(bytes.TrimPrefix(b, []byte(h)))
+	}
+	return len(b) == 0
+}

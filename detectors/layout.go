@@ -113,7 +113,13 @@ func (a *Analyzer) tryHeader(text []byte) bool {
 				known++
 			}
 		}
-		if known >= 2 && known*2 >= len(a.cells) && known > bestKnown {
+		// Among a binary's strings two known words are everywhere (a
+		// docstring's NAME and ADDRESS): a dump's column list names three.
+		minKnown := 2
+		if a.binary {
+			minKnown = 3
+		}
+		if known >= minKnown && known*2 >= len(a.cells) && known > bestKnown {
 			bestKnown, bestDelim = known, d
 		}
 	}

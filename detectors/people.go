@@ -28,6 +28,7 @@ type record struct {
 	placeholder     []int  // kept indices of placeholder names (山田 太郎): dummy only with fake or no contact data
 	realAttrs       int    // real matches other than names: contact data, birth dates, ages, My Numbers
 	fromRow         bool   // the record is a table row or a delimited line
+	firstLine       int    // the line of its first real match (0 in a binary)
 	listed          bool   // a contact value that is most of its line (a list of addresses)
 	weakBirth       string // an unlabelled 和暦 date: a birth date only beside an age
 	weakBirthKept   int
@@ -118,6 +119,9 @@ func (a *Analyzer) add(r *record, m Located, kept int) {
 		return
 	}
 	r.real++
+	if r.firstLine == 0 {
+		r.firstLine = m.Line
+	}
 	if !isNameCat(m.Category) && m.Category != "patron_id" && m.Category != "book_title" && m.Category != "isbn" {
 		r.realAttrs++
 	}

@@ -236,7 +236,8 @@ func markOrganisational(text []byte, ms []Located) {
 		}
 		for j := range ms {
 			n := &ms[j]
-			if isNameCat(n.Category) && n.End <= m.Start-1 && n.End >= m.Start-3 {
+			if isNameCat(n.Category) && n.End <= m.Start-1 && n.End >= m.Start-12 &&
+				creditGap(text[n.End:m.Start-1]) {
 				m.Org, n.Org = true, true
 			}
 		}
