@@ -66,6 +66,15 @@ type blockItem struct {
 func (a *Analyzer) blockLine(line int, offset int64, text []byte, ms []Located) {
 	b := &a.blk
 	org := false
+	if hasNameMatch(ms) && chineseProse(text) {
+		// Kanji prose without a single kana is Chinese, not Japanese: its
+		// two-character words read as names and are none.
+		for i := range ms {
+			if isNameCat(ms[i].Category) {
+				ms[i].Confidence = min(ms[i].Confidence, MinConfidence/2)
+			}
+		}
+	}
 	if len(b.items) > 0 || len(ms) > 0 || a.cur.name != "" {
 		var counts [numVocab]int
 		seen := &a.vocabSeen
@@ -184,4 +193,29 @@ func (a *Analyzer) endBlock() {
 func (a *Analyzer) endSection() {
 	a.endBlock()
 	a.closeRecord()
+}
+
+func hasNameMatch(ms []Located) bool {
+	for _, m := range ms {
+		if isNameCat(m.Category) {
+			return true
+		}
+	}
+	return false
+}
+
+// chineseProse reports whether a line of free text is Chinese: eight or
+// more kanji and no kana at all (Japanese prose has kana in every
+// sentence; an address or a name with its honorific is shorter).
+func chineseProse(text []byte) bool {
+	kanji := 0
+	for _, r := range string(text) {
+		switch {
+		case r >= 0x3041 && r <= 0x30FF:
+			return false
+		case r >= 0x4E00 && r <= 0x9FFF:
+			kanji++
+		}
+	}
+	return kanji >= 8
 }

@@ -199,3 +199,21 @@ func TestBareContactsInProseAreWeak(t *testing.T) {
 		})
 	}
 }
+
+// Kanji prose without kana is Chinese: its words are not names.
+func TestChineseProseHasNoNames(t *testing.T) {
+	for _, text := range []string{
+		"如果您願意提供改進的意見，請寄 email 到 <tutorial@example-project.org> 。請不要害羞，\n",
+		"我們歡迎任何有關的討論；如果您不想寄到郵件清單，請直接 email 給 ksato@example-project.org 本文翻譯\n",
+		"这是一个简单的说明文件，王小明负责维护，联系方式 wxm@example-univ.ac.jp 欢迎反馈\n",
+	} {
+		if v := analyseNamed(t, "README.zh", text); v.Severity > Low {
+			t.Errorf("%v %s persons %d: %s", v.Severity, v.Classification, v.Persons, v.Reason)
+		}
+	}
+	// Japanese prose keeps its names.
+	v := analyseNamed(t, "memo.txt", "担当の佐藤 健一様にご連絡ください。メールは ksato@mail.example-isp.ne.jp です。\n")
+	if v.Severity != Medium {
+		t.Errorf("Japanese prose: %v, want medium: %s", v.Severity, v.Reason)
+	}
+}
