@@ -88,6 +88,14 @@ func scanContainer(ctx context.Context, it scanners.Item, op scanners.Opener, br
 			return nil
 		}
 		rs := scanTree(wctx, child, opt, inner, depth+1, m.Text)
+		if m.UnreadablePages != nil {
+			if n := m.UnreadablePages(); n > 0 {
+				if rs[0].file == nil {
+					rs[0].file = &report.File{Path: path, MediaType: "text/plain", Classification: detectors.ClassNone}
+				}
+				rs[0].file.UnreadablePages = n
+			}
+		}
 		if m.Notice != nil {
 			rs[0].errors = append(rs[0].errors, errorf(path, "%v", m.Notice))
 			if rs[0].file == nil {

@@ -115,6 +115,9 @@ type File struct {
 	Columns        []string           `json:"columns,omitempty"` // the header cells that made the verdict, as written (extension)
 	Fields         []string           `json:"fields,omitempty"`  // the kinds of data its people's records hold (extension)
 	Categories     map[string]int     `json:"categories,omitempty"`
+	// UnreadablePages counts the pages of a document with no extractable
+	// text (scanned images).
+	UnreadablePages int `json:"unreadable_pages,omitempty"`
 }
 
 // Finding is one masked piece of personal data.
