@@ -96,15 +96,15 @@ func fragments(chars []Char) []*fragment {
 			lh := math.Max(h, last.height())
 			gap := c.Left - last.Right
 			sameLine := math.Abs(c.Bottom-last.Bottom) < 0.3*lh && math.Abs(c.Top-last.Top) < 0.5*lh
-			if sameLine && gap > -0.5*lh && gap <= gapFragment*lh {
-				space := gap > gapSpace*lh
-				if last.R == 0xFF9E || last.R == 0xFF9F {
-					// A half-width voiced mark: PDFium places the glyph
-					// it shares with its kana too narrow, and the gap
-					// after it is the missing width, not a space.
-					space = gap > 0.75*lh
-				}
-				cur.spaceAfter = append(cur.spaceAfter, space)
+			maxGap, spaceGap := gapFragment*lh, gapSpace*lh
+			if last.R == 0xFF9E || last.R == 0xFF9F {
+				// A half-width voiced mark: PDFium places the glyph it
+				// shares with its kana too narrow, and the gap after it
+				// is the missing width, not a space.
+				maxGap, spaceGap = 0.75*lh, 0.75*lh
+			}
+			if sameLine && gap > -0.5*lh && gap <= maxGap {
+				cur.spaceAfter = append(cur.spaceAfter, gap > spaceGap)
 				cur.chars = append(cur.chars, c)
 				cur.right = math.Max(cur.right, c.Right)
 				cur.bottom = math.Min(cur.bottom, c.Bottom)

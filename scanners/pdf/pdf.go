@@ -15,6 +15,8 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"reflect"
+	"strings"
 	"sync/atomic"
 	"time"
 	"unicode"
@@ -160,22 +162,55 @@ func (d *doc) fail(what string, err error) error {
 		return fmt.Errorf("pdf: protected by a user password: %w", scanners.ErrEncrypted)
 	case errors.Is(err, pdferr.ErrSecurity):
 		return fmt.Errorf("pdf: unsupported encryption: %w", scanners.ErrEncrypted)
-	case isMemoryError(err):
-		return fmt.Errorf("pdf: %s: %w", what, ErrLimitMemory)
+	case d.nearMemoryLimit():
+		return fmt.Errorf("pdf: %s: %w (%d MiB)", what, ErrLimitMemory, d.cfg.MemoryLimit>>20)
+	case strings.Contains(err.Error(), "wasm error"):
+		return fmt.Errorf("pdf: %s: PDFium stopped on the document (%v)", what, firstLine(err.Error()))
 	}
-	return fmt.Errorf("pdf: %s: %v", what, err)
+	return fmt.Errorf("pdf: %s: %v", what, firstLine(err.Error()))
 }
 
-// isMemoryError tells PDFium running out of its capped memory (the
-// WebAssembly module traps or its allocator fails).
-func isMemoryError(err error) bool {
-	s := err.Error()
-	for _, w := range []string{"out of memory", "memory.grow", "unreachable", "out of bounds memory", "malloc"} {
-		if bytes.Contains([]byte(s), []byte(w)) {
-			return true
-		}
+func firstLine(s string) string {
+	if i := strings.IndexByte(s, '\n'); i >= 0 {
+		return s[:i]
 	}
-	return false
+	return s
+}
+
+// nearMemoryLimit tells whether PDFium's memory has grown to within
+// 1/16 of the cap: an allocation that failed there is the cap's doing.
+func (d *doc) nearMemoryLimit() bool {
+	n, ok := memorySize(d.inst)
+	return ok && int64(n) >= d.cfg.MemoryLimit-d.cfg.MemoryLimit/16
+}
+
+// memorySize returns the size of an instance's WebAssembly memory.
+// go-pdfium keeps its module in an internal type, reached by reflection:
+// when that changes, ok is false and a failed allocation is reported as
+// PDFium stopping, still an error.
+func memorySize(inst pdfium.Pdfium) (size uint64, ok bool) {
+	defer func() {
+		if recover() != nil {
+			size, ok = 0, false
+		}
+	}()
+	impl := reflect.ValueOf(inst.GetImplementation())
+	if impl.Kind() == reflect.Pointer {
+		impl = impl.Elem()
+	}
+	mod := impl.FieldByName("Module")
+	if !mod.IsValid() || mod.IsNil() {
+		return 0, false
+	}
+	mem := mod.MethodByName("Memory").Call(nil)[0]
+	if mem.IsNil() {
+		return 0, false
+	}
+	out := mem.MethodByName("Size").Call(nil)[0]
+	if !out.CanUint() {
+		return 0, false
+	}
+	return out.Uint(), true
 }
 
 // page appends page i's text to dst.
@@ -200,32 +235,47 @@ func (d *doc) page(dst []byte, i int) ([]byte, error) {
 	}
 	d.chars = d.chars[:0]
 	readable := 0
+	// The page's text in one call, one rune per character when PDFium
+	// gives it so (else a call per character), then each character's box.
+	var runes []rune
+	if n.Count > 0 {
+		all, err := d.inst.FPDFText_GetText(&requests.FPDFText_GetText{TextPage: tp.TextPage, StartIndex: 0, Count: n.Count})
+		if err != nil {
+			return dst, d.fail(fmt.Sprintf("page %d text", i+1), err)
+		}
+		runes = []rune(all.Text)
+	}
+	aligned := len(runes) == n.Count
 	for c := 0; c < n.Count; c++ {
 		if c%256 == 0 {
 			if err := d.ctx.Err(); err != nil {
 				return dst, err
 			}
 		}
-		gen, err := d.inst.FPDFText_IsGenerated(&requests.FPDFText_IsGenerated{TextPage: tp.TextPage, Index: c})
-		if err != nil {
-			return dst, d.fail(fmt.Sprintf("page %d text", i+1), err)
+		var r rune
+		if aligned {
+			r = runes[c]
+		} else {
+			u, err := d.inst.FPDFText_GetUnicode(&requests.FPDFText_GetUnicode{TextPage: tp.TextPage, Index: c})
+			if err != nil {
+				return dst, d.fail(fmt.Sprintf("page %d text", i+1), err)
+			}
+			r = rune(u.Unicode)
 		}
-		if gen.IsGenerated {
-			continue // spaces and line ends PDFium inferred; Layout infers its own
-		}
-		u, err := d.inst.FPDFText_GetUnicode(&requests.FPDFText_GetUnicode{TextPage: tp.TextPage, Index: c})
-		if err != nil {
-			return dst, d.fail(fmt.Sprintf("page %d text", i+1), err)
-		}
-		r := rune(u.Unicode)
 		if r == 2 {
 			r = '-' // PDFium's mark of a hyphen that ends a line
 		}
-		if r <= 0 || r > unicode.MaxRune || unicode.IsSpace(r) || unicode.IsControl(r) || r == 0xFFFD {
+		// PDFium's generated characters are spaces and line ends, which
+		// are dropped here with the document's own: Layout infers
+		// spacing from the boxes.
+		if r <= 0 || r > unicode.MaxRune || unicode.IsSpace(r) || unicode.IsControl(r) || r == 0xFFFD || r == 0xFFFE {
 			continue
 		}
 		b, err := d.inst.FPDFText_GetLooseCharBox(&requests.FPDFText_GetLooseCharBox{TextPage: tp.TextPage, Index: c})
 		if err != nil {
+			if d.killed.Load() {
+				return dst, d.fail(fmt.Sprintf("page %d text", i+1), err)
+			}
 			continue // a character without a box has no place on the page
 		}
 		readable++
