@@ -412,3 +412,23 @@ func nestedPDF(depth int) []byte {
 		[]byte("<< /Type /Page /Parent 2 0 R /MediaBox [0 0 200 200] /Deep "+deep+" >>"),
 	)
 }
+
+// The text and HTML reports say how many pages had no text.
+func TestReportsShowUnreadablePages(t *testing.T) {
+	r := scan(t, filepath.Join("testdata", "manual.pdf"))
+	for _, tt := range []struct {
+		lang report.Lang
+		want string
+	}{{report.English, "1 page without text"}, {report.Japanese, "文字のないページ 1 枚"}} {
+		var text, page bytes.Buffer
+		if err := report.WriteText(&text, r, report.TextOptions{Lang: tt.lang}); err != nil {
+			t.Fatal(err)
+		}
+		if err := report.WriteHTML(&page, r, report.HTMLOptions{Lang: tt.lang}); err != nil {
+			t.Fatal(err)
+		}
+		if !strings.Contains(text.String(), tt.want) || !strings.Contains(page.String(), tt.want) {
+			t.Errorf("%s: reports lack %q:\n%s", tt.lang, tt.want, text.String())
+		}
+	}
+}
