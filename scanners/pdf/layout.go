@@ -228,14 +228,15 @@ func (b *band) merge(o *band) {
 }
 
 // columns finds the column boundaries of a block of rows: the x ranges
-// that no character of any row covers, at least gapColumn of a line high
-// in a table of three rows or more (a line or two of text with a wide
-// space are no table: there a boundary is a gap of a whole line height).
+// that no character of any row covers, at least gapColumn of a line high,
+// with text on both sides in at least half of the rows (the space right
+// of short lines is no column). In a line or two with wide spaces, which
+// are no table, a boundary is a gap of one and a half line heights.
 // It returns the boundaries' midpoints, left to right.
 func columns(rows []*band, table bool) []float64 {
 	minGap := gapColumn
 	if !table {
-		minGap = 1.0
+		minGap = 1.5
 	}
 	type span struct{ l, r, h float64 }
 	var spans []span
@@ -249,13 +250,33 @@ func columns(rows []*band, table bool) []float64 {
 	r, h := spans[0].r, spans[0].h
 	for _, s := range spans[1:] {
 		if s.l-r > minGap*math.Max(h, s.h) {
-			cuts = append(cuts, (r+s.l)/2)
+			cut := (r + s.l) / 2
+			if splits(rows, cut) {
+				cuts = append(cuts, cut)
+			}
 		}
 		if s.r > r {
 			r, h = s.r, s.h
 		}
 	}
 	return cuts
+}
+
+// splits tells whether at least half of the rows have text on both sides
+// of x.
+func splits(rows []*band, x float64) bool {
+	n := 0
+	for _, b := range rows {
+		left, right := false, false
+		for _, f := range b.frags {
+			left = left || f.right <= x
+			right = right || f.left >= x
+		}
+		if left && right {
+			n++
+		}
+	}
+	return 2*n >= len(rows)
 }
 
 // appendBand appends one visual row as a line: with cols, one cell per

@@ -133,25 +133,26 @@ func pool() (pdfium.Pool, error) {
 		return engine.pool, engine.err
 	}
 	engine.started = true
-	c := engine.cfg.withDefaults()
 	t0 := time.Now()
-	dir := cacheDir(c)
-	if dir != "" {
-		engine.pool, engine.err = startPool(c, dir)
-		if engine.err == nil {
-			engine.cache = dir
+	engine.pool, engine.cache, engine.err = start(engine.cfg.withDefaults())
+	engine.initDur = time.Since(t0)
+	return engine.pool, engine.err
+}
+
+// start makes a pool with the compilation cache of c when it can, else
+// compiling in memory: a cache directory that cannot be made, written or
+// read only costs the compile time. It returns the cache directory used.
+func start(c Config) (pdfium.Pool, string, error) {
+	if dir := cacheDir(c); dir != "" {
+		if p, err := startPool(c, dir); err == nil {
+			return p, dir, nil
 		}
 	}
-	if dir == "" || engine.err != nil {
-		// No cache, or one that does not work (not writable, corrupt):
-		// compile in memory.
-		engine.pool, engine.err = startPool(c, "")
+	p, err := startPool(c, "")
+	if err != nil {
+		return nil, "", fmt.Errorf("pdf: cannot start PDFium (WebAssembly): %w", err)
 	}
-	engine.initDur = time.Since(t0)
-	if engine.err != nil {
-		engine.err = fmt.Errorf("pdf: cannot start PDFium (WebAssembly): %w", engine.err)
-	}
-	return engine.pool, engine.err
+	return p, "", nil
 }
 
 func startPool(c Config, dir string) (p pdfium.Pool, err error) {
