@@ -387,7 +387,7 @@ func imagePDF() []byte {
 }
 
 // bombPDF is a page whose content stream inflates to n bytes of spaces.
-func bombPDF(t *testing.T, n int) []byte {
+func bombPDF(_ testing.TB, n int) []byte {
 	var z bytes.Buffer
 	w, _ := zlib.NewWriterLevel(&z, zlib.BestSpeed)
 	chunk := bytes.Repeat([]byte{' '}, 1<<20)
@@ -431,4 +431,42 @@ func TestReportsShowUnreadablePages(t *testing.T) {
 			t.Errorf("%s: reports lack %q:\n%s", tt.lang, tt.want, text.String())
 		}
 	}
+}
+
+// FuzzPDF feeds PDFium, through the opener, whatever bytes: the walk
+// ends within its limits with text or an error, never a crash or a hang,
+// and the text stays within the member limit.
+func FuzzPDF(f *testing.F) {
+	f.Add(imagePDF())
+	f.Add(nestedPDF(100))
+	f.Add(bombPDF(nil, 4<<20))
+	f.Add(buildPDF(
+		[]byte("<< /Type /Catalog /Pages 2 0 R >>"),
+		[]byte("<< /Type /Pages /Kids [3 0 R] /Count 1 >>"),
+		[]byte("<< /Type /Page /Parent 2 0 R /MediaBox [0 0 300 100] /Resources << /Font << /F1 5 0 R >> >> /Contents 4 0 R >>"),
+		stream("", []byte("BT /F1 12 Tf 10 50 Td (Name\\tPhone) Tj 0 -14 Td (Yamada 090-1234-5678) Tj ET")),
+		[]byte("<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>"),
+	))
+	lim := scanners.Limits{MaxMemberBytes: 1 << 20}
+	pdf.Configure(pdf.Config{MemoryLimit: testConfig.MemoryLimit, MaxTime: 10 * time.Second, MaxPages: 50})
+	f.Cleanup(func() { pdf.Configure(testConfig) })
+	f.Fuzz(func(t *testing.T, data []byte) {
+		r := bytes.NewReader(data)
+		var n int
+		err := pdf.Opener{}.Walk(context.Background(), scanners.Source{Reader: r, At: r, Size: int64(len(data))}, lim,
+			func(m scanners.Member) error {
+				rc, err := m.Open()
+				if err != nil {
+					return err
+				}
+				defer rc.Close()
+				b, _ := io.ReadAll(rc)
+				n = len(b)
+				return nil
+			})
+		_ = err
+		if n > int(lim.MaxMemberBytes) {
+			t.Fatalf("%d bytes of text, over the limit", n)
+		}
+	})
 }
