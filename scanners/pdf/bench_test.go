@@ -7,6 +7,7 @@ import (
 	"os"
 	"path/filepath"
 	"testing"
+	"time"
 
 	"github.com/rouei/rouei/scanners"
 )
@@ -30,6 +31,7 @@ func BenchmarkStart(b *testing.B) {
 	for _, bc := range []struct{ name, dir string }{{"no-cache", "off"}, {"warm-cache", warm}} {
 		b.Run(bc.name, func(b *testing.B) {
 			c.CacheDir = bc.dir
+			c0, ok := cpuTime()
 			for b.Loop() {
 				p, _, err := start(c)
 				if err != nil {
@@ -37,6 +39,7 @@ func BenchmarkStart(b *testing.B) {
 				}
 				p.Close()
 			}
+			reportCPU(b, c0, ok)
 		})
 	}
 }
@@ -54,6 +57,8 @@ func BenchmarkDocument(b *testing.B) {
 		}
 		b.Run(f, func(b *testing.B) {
 			b.SetBytes(int64(len(data)))
+			c0, ok := cpuTime()
+			defer func() { reportCPU(b, c0, ok) }()
 			for b.Loop() {
 				r := bytes.NewReader(data)
 				err := Opener{}.Walk(context.Background(), scanners.Source{Reader: r, At: r, Size: int64(len(data))}, scanners.Limits{},
@@ -71,5 +76,12 @@ func BenchmarkDocument(b *testing.B) {
 				}
 			}
 		})
+	}
+}
+
+// reportCPU adds the CPU seconds an iteration took (all threads).
+func reportCPU(b *testing.B, c0 time.Duration, ok bool) {
+	if c1, ok1 := cpuTime(); ok && ok1 && b.N > 0 {
+		b.ReportMetric((c1-c0).Seconds()/float64(b.N), "cpu-s/op")
 	}
 }

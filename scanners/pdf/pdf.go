@@ -72,12 +72,14 @@ func (Opener) Walk(ctx context.Context, src scanners.Source, lim scanners.Limits
 	}
 	cfg := config()
 	lim = lim.WithDefaults()
+	// Waiting for a free instance (more workers than instances) counts
+	// against the container's time, not the document's.
+	inst, err := instance(ctx)
+	if err != nil {
+		return err
+	}
 	dctx, cancel := context.WithTimeout(ctx, cfg.MaxTime)
 	defer cancel()
-	inst, err := instance(dctx)
-	if err != nil {
-		return timeout(ctx, dctx, cfg, err)
-	}
 	d := &doc{inst: inst, cfg: cfg, lim: lim, ctx: dctx}
 	// A call into PDFium cannot be interrupted but by closing its module:
 	// when time is up, the instance is killed and every later call fails.
