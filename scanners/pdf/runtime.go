@@ -144,17 +144,22 @@ func pool() (pdfium.Pool, error) {
 // read only costs the compile time. It returns the cache directory used.
 func start(c Config) (pdfium.Pool, string, error) {
 	if dir := cacheDir(c); dir != "" {
-		if p, err := startPool(c, dir); err == nil {
+		if p, err := startPoolFn(c, dir); err == nil {
 			return p, dir, nil
 		}
 	}
-	p, err := startPool(c, "")
+	p, err := startPoolFn(c, "")
 	if err != nil {
 		return nil, "", fmt.Errorf("pdf: cannot start PDFium (WebAssembly): %w", err)
 	}
 	return p, "", nil
 }
 
+// startPoolFn is startPool; tests replace it.
+var startPoolFn = startPool
+
+// startPool compiles (or loads from the cache in dir, when not "") and
+// starts a pool of PDFium instances.
 func startPool(c Config, dir string) (p pdfium.Pool, err error) {
 	defer func() {
 		if r := recover(); r != nil {

@@ -3,12 +3,14 @@ package pdf
 import (
 	"bytes"
 	"context"
+	"errors"
 	"io"
 	"os"
 	"path/filepath"
 	"testing"
 	"time"
 
+	"github.com/klippa-app/go-pdfium"
 	"github.com/rouei/rouei/scanners"
 )
 
@@ -36,12 +38,35 @@ func TestCacheDirResolution(t *testing.T) {
 	}
 }
 
+// start tries the cache, then compiles in memory.
+func TestCacheFallback(t *testing.T) {
+	defer func(f func(Config, string) (pdfium.Pool, error)) { startPoolFn = f }(startPoolFn)
+	var tried []string
+	startPoolFn = func(c Config, dir string) (pdfium.Pool, error) {
+		tried = append(tried, dir)
+		if dir != "" {
+			return nil, errors.New("mkdir: not a directory")
+		}
+		return nil, nil
+	}
+	if _, dir, err := start(Config{CacheDir: "/dev/null/rouei"}); err != nil || dir != "" {
+		t.Errorf("start: %q, %v", dir, err)
+	}
+	if len(tried) != 2 || tried[0] != "/dev/null/rouei" || tried[1] != "" {
+		t.Errorf("tried %q, want the cache then none", tried)
+	}
+	tried = nil
+	if _, _, err := start(Config{CacheDir: "off"}); err != nil || len(tried) != 1 || tried[0] != "" {
+		t.Errorf("off: tried %q, %v", tried, err)
+	}
+}
+
 // A cache directory that cannot be made costs only the compile: PDFium
 // still reads. (The process-wide pool's cache is checked by
 // TestProcessCache.)
 func TestCacheNotWritable(t *testing.T) {
-	if testing.Short() {
-		t.Skip("compiles PDFium")
+	if testing.Short() || raceEnabled {
+		t.Skip("compiles PDFium without a cache: seconds, minutes under the race detector")
 	}
 	data, err := os.ReadFile("testdata/entai.pdf")
 	if err != nil {
