@@ -30,6 +30,15 @@ func TestIdentifyAccessAndPDF(t *testing.T) {
 	if op := Identify("x.tar", tarHead); op != nil {
 		t.Errorf("a tar whose first member is a PDF: Identify = %s", op.Kind())
 	}
+	for _, text := range []string{
+		"magic := []byte(\"%PDF-1.7\") // a PDF header\n",
+		"%PDF-x is not a version\n",
+		"See the %PDF-1.4 header in the spec.\n",
+	} {
+		if op := Identify("notes.txt", []byte(text)); op != nil {
+			t.Errorf("%q: Identify = %s, want text", text, op.Kind())
+		}
+	}
 }
 
 // A compound file that is not a workbook (a Word 97 document, say): its

@@ -36,17 +36,30 @@ const MemberName = "document"
 var magic = []byte("%PDF-")
 
 // Identify returns the PDF opener when head (a file's first bytes) is a
-// PDF: "%PDF-" within its first 1024 bytes, as readers accept it (but
-// not a tar archive whose first member is a PDF).
+// PDF: a "%PDF-1.x" or "%PDF-2.x" header line within its first 1024
+// bytes, as readers accept it (but not a tar archive whose first member
+// is a PDF, nor text that quotes the header mid-line).
 func Identify(head []byte) scanners.Opener {
-	i := bytes.Index(head[:min(len(head), 1024)], magic)
-	switch {
-	case i < 0:
-		return nil
-	case i > 0 && len(head) >= 262 && string(head[257:262]) == "ustar":
-		return nil
+	h := head[:min(len(head), 1024)]
+	for off := 0; ; {
+		i := bytes.Index(h[off:], magic)
+		if i < 0 {
+			return nil
+		}
+		i += off
+		off = i + 1
+		v := h[i+len(magic):]
+		if len(v) < 3 || (v[0] != '1' && v[0] != '2') || v[1] != '.' || v[2] < '0' || v[2] > '9' {
+			continue
+		}
+		if i > 0 && h[i-1] != '\n' && h[i-1] != '\r' {
+			continue
+		}
+		if i > 0 && len(head) >= 262 && string(head[257:262]) == "ustar" {
+			return nil
+		}
+		return Opener{}
 	}
-	return Opener{}
 }
 
 // Opener reads a PDF document.
