@@ -144,6 +144,14 @@ func scanContainer(ctx context.Context, it scanners.Item, op scanners.Opener, br
 			return nil
 		}
 		rs, n := scanMember(wctx, child, m.Text, opt, inner, depth+1)
+		if m.UnreadablePages != nil {
+			if n := m.UnreadablePages(); n > 0 {
+				if rs[0].file == nil {
+					rs[0].file = &report.File{Path: path, MediaType: "text/plain", Classification: detectors.ClassNone}
+				}
+				rs[0].file.UnreadablePages = n
+			}
+		}
 		if m.Notice != nil {
 			rs[0].errors = append(rs[0].errors, errorf(path, "%v", m.Notice))
 			if rs[0].file == nil && rs[0].dupOf == nil {

@@ -133,6 +133,7 @@ type htmlFile struct {
 	Encoding           string
 	Why                string
 	Dummy              bool
+	Unreadable         string // pages without extractable text, when there are
 	Errors             []string
 	Summary            string
 	Rows               []htmlFinding
@@ -388,6 +389,9 @@ func buildFile(fb fileBlock, errs map[string][]string, t *texts) htmlFile {
 		SevClass: sevClass(fb.Severity), SevLabel: sevLabel(t, fb.Severity),
 		Path: fb.Path, Encoding: fb.Encoding, Dummy: fb.Dummy,
 		Errors: errs[fb.Path],
+	}
+	if fb.UnreadablePages > 0 {
+		h.Unreadable = t.unreadable(fb.UnreadablePages)
 	}
 	if errorOnly(fb, errs) {
 		h.SevClass, h.SevLabel = "error", t.unscanned

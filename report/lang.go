@@ -78,6 +78,7 @@ type texts struct {
 	// Files section.
 	noFiles    string
 	persons    func(n int) string
+	unreadable func(n int) string // pages without extractable text
 	findings   func(n int) string
 	dummy      string
 	line       func(n int) string
@@ -226,8 +227,11 @@ var textTable = map[Lang]*texts{
 			return fmt.Sprintf("in %d.%ds", s, tenths)
 		},
 
-		noFiles:   "No files with personal data.",
-		persons:   func(n int) string { return plural(n, "person", "people") },
+		noFiles: "No files with personal data.",
+		persons: func(n int) string { return plural(n, "person", "people") },
+		unreadable: func(n int) string {
+			return plural(n, "page", "pages") + " without text (scanned images: not read)"
+		},
 		findings:  func(n int) string { return plural(n, "finding", "findings") },
 		dummy:     "dummy/test data",
 		line:      func(n int) string { return "line " + group(n) },
@@ -413,8 +417,11 @@ var textTable = map[Lang]*texts{
 			return fmt.Sprintf("所要 %d.%d 秒", s, tenths)
 		},
 
-		noFiles:   "個人データを含むファイルは見つかりませんでした。",
-		persons:   func(n int) string { return group(n) + " 人" },
+		noFiles: "個人データを含むファイルは見つかりませんでした。",
+		persons: func(n int) string { return group(n) + " 人" },
+		unreadable: func(n int) string {
+			return "文字のないページ " + group(n) + " 枚（画像のみ：読めず）"
+		},
 		findings:  func(n int) string { return "検出 " + group(n) + " 件" },
 		dummy:     "ダミー/テストデータ",
 		line:      func(n int) string { return group(n) + " 行目" },

@@ -137,6 +137,9 @@ type File struct {
 	Categories     map[string]int     `json:"categories,omitempty"`
 	Reasons        []string           `json:"reasons,omitempty"` // why, in the report's language (contract: files[].reasons)
 	Why            []detectors.Reason `json:"-"`                 // the reasons as the detectors gave them; Localize writes Reasons
+	// UnreadablePages counts the pages of a document with no extractable
+	// text (scanned images).
+	UnreadablePages int `json:"unreadable_pages,omitempty"`
 }
 
 // Finding is one masked piece of personal data.

@@ -128,6 +128,9 @@ func writeFiles(b *strings.Builder, r *Report, t *texts, maxF int) {
 		if fb.Dummy {
 			parts = append(parts, t.dummy)
 		}
+		if fb.UnreadablePages > 0 {
+			parts = append(parts, t.unreadable(fb.UnreadablePages))
+		}
 		line := strings.Join(parts, t.sep)
 		switch {
 		case len(fb.Reasons) > 0:

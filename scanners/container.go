@@ -64,6 +64,10 @@ type Member struct {
 	// reports it as an error entry and still scans the content (nothing
 	// is ever extracted by the member's name).
 	Notice error
+	// UnreadablePages, when set, is called once the member was read and
+	// returns how many pages of a document had no extractable text
+	// (scanned images): reported in the member's verdict, not as an error.
+	UnreadablePages func() int
 }
 
 // Source is a container's bytes, with random access when the format

@@ -1,5 +1,6 @@
 // Package office extracts the text of office documents and data files
-// (xlsx, docx, pptx, xls, SQLite, and the recognition of Access and PDF)
+// (xlsx, docx, pptx, xls, SQLite, Access through mdbtools; PDF is
+// handed to scanners/pdf)
 // as scanners.Opener containers: each sheet or table becomes a Text
 // member of tab-separated lines with its header row first, each document
 // part a Text member of paragraph lines.
@@ -15,6 +16,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/rouei/rouei/scanners"
+	"github.com/rouei/rouei/scanners/pdf"
 )
 
 // Magic numbers of the formats recognised by content.
@@ -22,7 +24,6 @@ var (
 	magicSQLite = []byte("SQLite format 3\x00")
 	magicOLE2   = []byte{0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1}
 	magicZip    = []byte("PK\x03\x04")
-	magicPDF    = []byte("%PDF-")
 )
 
 // Identify returns the opener for a file named name whose first bytes
@@ -46,10 +47,7 @@ func Identify(name string, head []byte) scanners.Opener {
 	if isDBF(name, head) {
 		return dbfOpener{}
 	}
-	if i := bytes.Index(head[:min(len(head), 1024)], magicPDF); i >= 0 {
-		return pdfOpener{}
-	}
-	return nil
+	return pdf.Identify(head)
 }
 
 // ooxmlKind tells an OOXML package from the entry names in the local file

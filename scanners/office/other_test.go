@@ -8,24 +8,36 @@ import (
 	"github.com/rouei/rouei/scanners"
 )
 
-func TestAccessAndPDFAreErrors(t *testing.T) {
-	mdb := append([]byte{0, 1, 0, 0}, "Standard Jet DB\x00"...)
-	pdf := []byte("%PDF-1.4\n1 0 obj\n<<>>\nendobj\ntrailer\n<<>>\n%%EOF\n")
+func TestIdentifyAccessAndPDF(t *testing.T) {
 	for _, tt := range []struct {
 		name string
 		data []byte
-		want error
+		kind string
 	}{
-		{"a.mdb", mdb, ErrAccess},
-		{"a.pdf", pdf, ErrPDF},
+		{"a.mdb", append([]byte{0, 1, 0, 0}, "Standard Jet DB\x00"...), "access"},
+		{"a.accdb", append([]byte{0, 1, 0, 0}, "Standard ACE DB\x00"...), "access"},
+		{"a.pdf", []byte("%PDF-1.4\n1 0 obj\n<<>>\nendobj\ntrailer\n<<>>\n%%EOF\n"), "pdf"},
+		{"b.pdf", []byte("junk before the header\r\n%PDF-1.7\n"), "pdf"},
 	} {
 		op := Identify(tt.name, tt.data)
-		if op == nil {
-			t.Fatalf("%s: Identify = nil", tt.name)
+		if op == nil || op.Kind() != tt.kind {
+			t.Errorf("%s: Identify = %v, want %s", tt.name, op, tt.kind)
 		}
-		gs, err := walk(t, op, tt.data, scanners.DefaultLimits)
-		if !errors.Is(err, tt.want) || len(gs) != 0 {
-			t.Errorf("%s: Walk = %d members, %v; want %v", tt.name, len(gs), err, tt.want)
+	}
+	tarHead := make([]byte, 1024)
+	copy(tarHead, "manual.pdf")
+	copy(tarHead[257:], "ustar")
+	copy(tarHead[512:], "%PDF-1.7\n")
+	if op := Identify("x.tar", tarHead); op != nil {
+		t.Errorf("a tar whose first member is a PDF: Identify = %s", op.Kind())
+	}
+	for _, text := range []string{
+		"magic := []byte(\"%PDF-1.7\") // a PDF header\n",
+		"%PDF-x is not a version\n",
+		"See the %PDF-1.4 header in the spec.\n",
+	} {
+		if op := Identify("notes.txt", []byte(text)); op != nil {
+			t.Errorf("%q: Identify = %s, want text", text, op.Kind())
 		}
 	}
 }
