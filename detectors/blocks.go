@@ -219,3 +219,10 @@ func chineseProse(text []byte) bool {
 	}
 	return kanji >= 8
 }
+
+// chineseSentence reports whether a line has the marks of a Chinese
+// sentence: a full stop, or function words Japanese does not use
+// (您, 們/们, 這/这, 嗎/吗, 麼/么, 呢).
+func chineseSentence(text []byte) bool {
+	return bytes.ContainsAny(text, "。您們们這这嗎吗麼么呢")
+}

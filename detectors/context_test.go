@@ -206,6 +206,7 @@ func TestChineseProseHasNoNames(t *testing.T) {
 		"如果您願意提供改進的意見，請寄 email 到 <tutorial@example-project.org> 。請不要害羞，\n",
 		"我們歡迎任何有關的討論；如果您不想寄到郵件清單，請直接 email 給 ksato@example-project.org 本文翻譯\n",
 		"这是一个简单的说明文件，王小明负责维护，联系方式 wxm@example-univ.ac.jp 欢迎反馈\n",
+		"為足供大家參考使用，請寄給 <tutorial@example-project.org> ，我們會將您的意見\n",
 	} {
 		if v := analyseNamed(t, "README.zh", text); v.Severity > Low {
 			t.Errorf("%v %s persons %d: %s", v.Severity, v.Classification, v.Persons, v.Reason)

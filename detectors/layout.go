@@ -216,6 +216,11 @@ func (a *Analyzer) headerlessRow(line int, offset int64, text []byte, ms []Locat
 			hasName = true
 		}
 	}
+	if hasName && chineseProse(text) && chineseSentence(text) {
+		// A sentence of Chinese prose whose full-width commas normalised
+		// to ',': not a delimited row (its names are lowered in blockLine).
+		return false
+	}
 	if !hasContact && !(hasName && hasDateCell(text)) {
 		// A row is a person's record when it holds contact data, or a
 		// name beside a date (a loan, a hold) in delimited cells.
