@@ -216,7 +216,7 @@ func (a *Analyzer) headerlessRow(line int, offset int64, text []byte, ms []Locat
 			hasName = true
 		}
 	}
-	if hasName && chineseProse(text) && chineseSentence(text) {
+	if chineseProse(text) && chineseSentence(text) {
 		// A sentence of Chinese prose whose full-width commas normalised
 		// to ',': not a delimited row (its names are lowered in blockLine).
 		return false
