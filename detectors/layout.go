@@ -221,9 +221,10 @@ func (a *Analyzer) headerlessRow(line int, offset int64, text []byte, ms []Locat
 		// to ',': not a delimited row (its names are lowered in blockLine).
 		return false
 	}
-	if !hasContact && !(hasName && hasDateCell(text)) {
+	dated := hasDateCell(text)
+	if !hasContact && !dated {
 		// A row is a person's record when it holds contact data, or a
-		// name beside a date (a loan, a hold) in delimited cells.
+		// name or a patron's number beside a date (a loan, a hold).
 		return false
 	}
 	for _, d := range [...]byte{'\t', ',', ' '} {
@@ -237,6 +238,11 @@ func (a *Analyzer) headerlessRow(line int, offset int64, text []byte, ms []Locat
 		}
 		a.cells = splitCells(a.cells[:0], text, d)
 		if len(a.cells) < 2 || (d == ' ' && len(a.cells) < 3) {
+			continue
+		}
+		if !hasContact && !hasName && !(len(a.cells) >= 3 && idAndTextCells(a.cells)) {
+			// A date beside a patron's number and Japanese text (an export
+			// of loans or holds without a header) is a record too.
 			continue
 		}
 		a.rowDelim = d
@@ -338,4 +344,20 @@ func headerText(c []byte) string {
 		}
 	}
 	return string(bytes.Trim(c, " \t\r'`\"()[]<>「」【】『』:：*＊※"))
+}
+
+// idAndTextCells reports whether a row's cells hold a number of 6 to 12
+// digits (a patron or card number) and a cell of Japanese text.
+func idAndTextCells(cells [][]byte) bool {
+	id, jp := false, false
+	for _, c := range cells {
+		v := cellText(c)
+		switch {
+		case len(v) >= 6 && len(v) <= 12 && isDigits(v):
+			id = true
+		case japaneseText(v):
+			jp = true
+		}
+	}
+	return id && jp
 }
