@@ -41,6 +41,29 @@ func envUint(name string) uint64 {
 	return v
 }
 
+// knownGapsFile lists the seeds of the default run that the detectors
+// still get wrong (open gaps): a ratchet, not a pass — a listed seed that
+// passes fails the test until it is removed, an unlisted failure fails it.
+const knownGapsFile = "testdata/random-known-gaps.txt"
+
+var knownGaps = func() map[uint64]string {
+	b, err := os.ReadFile(knownGapsFile)
+	if err != nil {
+		return nil
+	}
+	out := map[uint64]string{}
+	for _, l := range strings.Split(string(b), "\n") {
+		if l = strings.TrimSpace(l); l == "" || l[0] == '#' {
+			continue
+		}
+		seed, rest, _ := strings.Cut(l, " ")
+		if n, err := strconv.ParseUint(seed, 10, 64); err == nil {
+			out[n] = rest
+		}
+	}
+	return out
+}()
+
 // randomSeeds returns the seeds to run.
 func randomSeeds() []uint64 {
 	if s := *flagSeed; s != 0 {
@@ -343,6 +366,14 @@ func TestRandomLayouts(t *testing.T) {
 						Fields: v.Fields, Failures: fails}); err != nil {
 						t.Fatal(err)
 					}
+				}
+				if _, known := knownGaps[f.Seed]; known {
+					if len(fails) == 0 {
+						t.Errorf("seed %d now passes: remove it from %s", f.Seed, knownGapsFile)
+					} else {
+						t.Logf("seed %d: known gap (%s): %s", f.Seed, knownGapsFile, strings.Join(fails, "; "))
+					}
+					continue
 				}
 				if len(fails) == 0 {
 					continue
