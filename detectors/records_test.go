@@ -265,3 +265,35 @@ func TestAnalyzerFileNameHintsTheKind(t *testing.T) {
 		}
 	}
 }
+
+// FuzzAnalyzer feeds the record reader (tables, headerless rows, blocks,
+// contexts, persons, classification) arbitrary lines with the
+// detectors' matches, in text and in binary mode: it must not panic, and
+// its verdict must hold together.
+func FuzzAnalyzer(f *testing.F) {
+	f.Add("利用者番号,氏名,電話番号,書名,返却期限\n10000001,佐藤 健一,090-3141-5926,宇宙の話,2005/05/01\n", false, "tokusoku.csv")
+	f.Add("〒444-8555\n愛知県岡崎市十王町2丁目9番地\n佐藤 健一 様\n\n  書名                返却期限\n  宇宙の話            2024/05/01\n\f", false, "hagaki.prn")
+	f.Add(".TH LS 1\n.SH 著者\n佐藤 健一 <ksato@example-project.org>\n", false, "ls.1")
+	f.Add("PATRON_NO\tSHIMEI\tTEL\n10000001\t佐藤\u3000健一\t0564-27-1828\n", true, "patron.dmp")
+	f.Add("さとう /佐藤/左藤/\n佐藤,1290,1290,3000,名詞,固有名詞,人名,姓,*,*,佐藤,サトウ,サトー\n", false, "SKK-JISYO.L")
+	f.Fuzz(func(t *testing.T, s string, binary bool, name string) {
+		v, kept := analyseWith(t, s, func(a *Analyzer) {
+			a.binary = binary
+			a.SetName(name)
+		})
+		if v.Persons < 0 || v.Severity < None || v.Severity > Critical {
+			t.Fatalf("verdict out of range: %+v", v)
+		}
+		if v.Persons == 0 && v.Classification != ClassNone && !v.Dummy {
+			t.Fatalf("%s with no persons", v.Classification)
+		}
+		for _, m := range kept {
+			if m.Start < 0 || m.End < m.Start {
+				t.Fatalf("kept match with bad offsets %d..%d", m.Start, m.End)
+			}
+		}
+		if len(v.Reasons) == 0 && len(kept) > 0 {
+			t.Fatalf("a verdict with %d matches and no reasons", len(kept))
+		}
+	})
+}

@@ -76,6 +76,7 @@ type fileScan struct {
 	soft    []int        // ordinals of the newlines escape decoding made in the text being detected
 	rws     *workspace   // for the text regions of a binary
 	regions []fileResult // the text regions found in a binary (regions.go)
+	ruleErr error        // the first failure of a fallible detector (a rule's match timeout)
 }
 
 // workspace holds the buffers one worker reuses from file to file, so
@@ -201,6 +202,9 @@ func scanTreeMem(ctx context.Context, it scanners.Item, opt *Options, ws *worksp
 		}
 		res.errors = append(res.errors, errorf(it.Path, "read error after %d bytes: %v; the rest of the file was not scanned", cr.n, rerr))
 	}
+	if f.ruleErr != nil {
+		res.errors = append(res.errors, errorf(it.Path, "%v: its matches in a chunk of this file are not reported", f.ruleErr))
+	}
 	v, kept, total := f.an.Result()
 	if total == 0 && len(res.errors) == 0 {
 		return append([]fileResult{res}, f.regions...)
@@ -281,6 +285,13 @@ func Fingerprint(detector, rel, masked string, ordinal int) string {
 func (f *fileScan) detect(text []byte, skip, firstLine int, offsetAt func(pos int) int64) {
 	f.scratch = f.scratch[:0]
 	for _, d := range f.opt.Detectors {
+		if fd, ok := d.(detectors.FallibleDetector); ok {
+			var err error
+			if f.scratch, err = fd.FindErr(f.scratch, text); err != nil && f.ruleErr == nil {
+				f.ruleErr = err
+			}
+			continue
+		}
 		f.scratch = d.Find(f.scratch, text)
 	}
 	ms := f.scratch

@@ -11,6 +11,7 @@ import (
 	"testing"
 
 	"github.com/rouei/rouei/detectors"
+	"github.com/rouei/rouei/patterns"
 	"github.com/rouei/rouei/report"
 	"github.com/rouei/rouei/scanners"
 )
@@ -115,5 +116,22 @@ func TestPanicInAContainerReaderKeepsItsMembers(t *testing.T) {
 	if len(rs[0].errors) != 1 || !strings.Contains(rs[0].errors[0].Error, "pbox reader: panic") ||
 		!strings.Contains(rs[0].errors[0].Error, "index out of range") {
 		t.Errorf("container errors %v", rs[0].errors)
+	}
+}
+
+// TestRuleTimeoutIsAnError: a site rule that backtracks without end on
+// hostile text gives up at its match timeout, and the item says so in
+// errors[]; the scan goes on and finishes.
+func TestRuleTimeoutIsAnError(t *testing.T) {
+	r, err := detectors.CompileRule(patterns.Rule{ID: "evil", Category: "patron_id", Keywords: []string{"a"},
+		Pattern: `(?<v>(a+)+)b`, Description: "catastrophic backtracking"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	opt := Options{Detectors: append(detectors.All(), r)}
+	opt = opt.withDefaults()
+	res := scanItem(context.Background(), memItem("hostile.txt", []byte(strings.Repeat("a", 3000)+"c\n")), &opt, newWorkspace())
+	if len(res.errors) != 1 || !strings.Contains(res.errors[0].Error, "timed out") {
+		t.Fatalf("errors %v, want the rule's timeout", res.errors)
 	}
 }

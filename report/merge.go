@@ -74,6 +74,11 @@ func Merge(in []MergeInput, opt MergeOptions) (*Report, error) {
 		m.Stats.Archives += r.Stats.Archives
 		m.Stats.Skipped += r.Stats.Skipped
 		m.Stats.Errors += r.Stats.Errors
+		if r.Complete != nil && !*r.Complete {
+			// One interrupted part makes the whole incomplete.
+			incomplete := false
+			m.Complete = &incomplete
+		}
 		for i, e := range r.Endpoints {
 			rank := len(eps)
 			if opt.EndpointRank != nil {

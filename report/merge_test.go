@@ -120,3 +120,26 @@ func TestMergeRefuses(t *testing.T) {
 		}
 	}
 }
+
+// TestMergeOfAnInterruptedPartIsIncomplete: one part cut short by a
+// signal makes the merged report incomplete (complete: false).
+func TestMergeOfAnInterruptedPartIsIncomplete(t *testing.T) {
+	p1 := part(1, 2, nil, nil, nil)
+	p2 := part(2, 2, []File{{Path: "dist/a.csv", Severity: detectors.Low}}, nil, nil)
+	whole, err := Merge([]MergeInput{p1, p2}, MergeOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if whole.Complete != nil {
+		t.Errorf("complete parts merged: complete %v, want absent", *whole.Complete)
+	}
+	cut := false
+	p2.Report.Complete = &cut
+	m, err := Merge([]MergeInput{p1, p2}, MergeOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if m.Complete == nil || *m.Complete {
+		t.Errorf("complete %v, want false", m.Complete)
+	}
+}

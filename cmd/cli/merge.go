@@ -189,44 +189,28 @@ func readReport(path string) (*report.Report, error) {
 	return &r, nil
 }
 
-// writeMerged writes the merged report as scan writes its report.
+// writeMerged writes the merged report as scan writes its report: to
+// stdout, or atomically to output (writeFileAtomic).
 func writeMerged(r *report.Report, format, output string, stdout io.Writer, lang report.Lang, failOn detectors.Severity) error {
-	var out io.Writer = stdout
-	var file *os.File
-	if output != "" {
-		if err := os.MkdirAll(filepath.Dir(output), 0o700); err != nil {
-			return err
+	write := func(w io.Writer) error {
+		switch format {
+		case "json":
+			return report.WriteJSON(w, r)
+		case "sarif":
+			return report.WriteSARIF(w, r)
+		case "html":
+			return report.WriteHTML(w, r, report.HTMLOptions{Lang: lang, FailOn: failOn})
 		}
-		var err error
-		file, err = os.OpenFile(output, os.O_WRONLY|os.O_CREATE|os.O_TRUNC, 0o600)
-		if err != nil {
-			return err
-		}
-		if err := file.Chmod(0o600); err != nil {
-			file.Close()
-			return err
-		}
-		out = file
+		return report.WriteText(w, r, report.TextOptions{Lang: lang, FailOn: failOn})
 	}
-	bw := bufio.NewWriter(out)
 	var err error
-	switch format {
-	case "json":
-		err = report.WriteJSON(bw, r)
-	case "sarif":
-		err = report.WriteSARIF(bw, r)
-	case "html":
-		err = report.WriteHTML(bw, r, report.HTMLOptions{Lang: lang, FailOn: failOn})
-	default:
-		err = report.WriteText(bw, r, report.TextOptions{Lang: lang, FailOn: failOn})
-	}
-	if err == nil {
-		err = bw.Flush()
-	}
-	if file != nil {
-		if cerr := file.Close(); err == nil {
-			err = cerr
+	if output == "" {
+		bw := bufio.NewWriter(stdout)
+		if err = write(bw); err == nil {
+			err = bw.Flush()
 		}
+	} else if err = os.MkdirAll(filepath.Dir(output), 0o700); err == nil {
+		err = writeFileAtomic(output, write)
 	}
 	if err != nil {
 		return fmt.Errorf("writing the report: %w", err)
