@@ -22,6 +22,7 @@ import (
 	"github.com/rouei/rouei/engine"
 	"github.com/rouei/rouei/history"
 	"github.com/rouei/rouei/report"
+	"github.com/rouei/rouei/scanners/pdf"
 )
 
 // Exit statuses of the contract.
@@ -191,6 +192,7 @@ func setupScan(args []string, stderr io.Writer) (j *scanJob, code int, ok bool) 
 	if pol := j.pol; pol != nil {
 		j.opt.FTP = pol.ftpOptions(j.opt.FTP)
 		j.opt.Limits = pol.limits()
+		pdf.Configure(pol.pdfConfig())
 		if len(pol.Allow.Paths) > 0 {
 			j.opt.AllowPath = pol.allowPath
 		}

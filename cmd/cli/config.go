@@ -16,6 +16,7 @@ import (
 	"github.com/rouei/rouei/patterns"
 	"github.com/rouei/rouei/scanners"
 	"github.com/rouei/rouei/scanners/ftp"
+	"github.com/rouei/rouei/scanners/pdf"
 )
 
 // policy is the --config file (TOML). Every field is optional; flags
@@ -33,6 +34,10 @@ type policy struct {
 		MaxMembers      int      `toml:"max_members"`
 		MaxArchiveTime  duration `toml:"max_archive_time"`
 		MaxSpoolBytes   int64    `toml:"max_spool_bytes"`
+		PDFPages        int      `toml:"pdf_max_pages"`
+		PDFPageChars    int      `toml:"pdf_max_page_chars"`
+		PDFTime         duration `toml:"pdf_max_time"`
+		PDFMemory       int64    `toml:"pdf_max_memory"`
 	} `toml:"limits"`
 	Allow struct {
 		// Paths are globs (doublestar: ** crosses directories) matched
@@ -122,6 +127,13 @@ func (p *policy) limits() scanners.Limits {
 		MaxScanBytes: l.MaxScanBytes, MaxScanMembers: l.MaxScanMembers, MaxRatio: l.MaxRatio, MaxMembers: l.MaxMembers,
 		MaxArchiveTime: l.MaxArchiveTime.Duration, MaxSpoolBytes: l.MaxSpoolBytes,
 	}.WithDefaults()
+}
+
+// pdfConfig returns the policy's PDF limits (zero fields: the pdf
+// package's defaults).
+func (p *policy) pdfConfig() pdf.Config {
+	l := p.Limits
+	return pdf.Config{MaxPages: l.PDFPages, MaxPageChars: l.PDFPageChars, MaxTime: l.PDFTime.Duration, MemoryLimit: l.PDFMemory}
 }
 
 // allowPath reports whether a path within a target is allow-listed.
