@@ -258,7 +258,7 @@ func (mw *msgWalk) attachment(dir, prefix string, n int, names map[string]int, d
 		return err
 	}
 	return mw.emitYield(scanners.Member{Name: prefix + name, Size: f.Size, Open: func() (io.ReadCloser, error) {
-		return io.NopCloser(mw.w.limited(name, &safeReader{r: io.NewSectionReader(f, 0, f.Size), name: name})), nil
+		return io.NopCloser(mw.w.limited(name, &scanners.SafeReader{R: io.NewSectionReader(f, 0, f.Size), Name: name, Corrupt: errCorrupt})), nil
 	}})
 }
 
@@ -289,7 +289,7 @@ func (mw *msgWalk) read(f *mscfb.File) ([]byte, error) {
 		return nil, fmt.Errorf("mail: property stream %s larger than %d bytes: %w", f.Name, mw.w.lim.MaxInMemoryBytes, scanners.ErrLimit)
 	}
 	b := make([]byte, f.Size)
-	if _, err := io.ReadFull(&safeReader{r: io.NewSectionReader(f, 0, f.Size), name: f.Name}, b); err != nil {
+	if _, err := io.ReadFull(&scanners.SafeReader{R: io.NewSectionReader(f, 0, f.Size), Name: f.Name, Corrupt: errCorrupt}, b); err != nil {
 		return nil, fmt.Errorf("%w: stream %s: %v", errCorrupt, f.Name, err)
 	}
 	return b, nil
@@ -321,24 +321,4 @@ func (mw *msgWalk) str(st *msgStore, tag string) (string, error) {
 		return strings.TrimRight(string(decodeCharset("", bytes.TrimRight(b, "\x00"))), "\x00"), nil
 	}
 	return "", nil
-}
-
-// safeReader turns a panic of the compound file reader into an error.
-type safeReader struct {
-	r    io.Reader
-	name string
-	err  error
-}
-
-func (s *safeReader) Read(p []byte) (n int, err error) {
-	if s.err != nil {
-		return 0, s.err
-	}
-	defer func() {
-		if x := recover(); x != nil {
-			s.err = fmt.Errorf("%w: stream %s: %v", errCorrupt, s.name, x)
-			n, err = 0, s.err
-		}
-	}()
-	return s.r.Read(p)
 }

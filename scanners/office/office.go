@@ -13,7 +13,6 @@ import (
 	"io"
 	"path"
 	"strings"
-	"unicode/utf8"
 
 	"github.com/rouei/rouei/scanners"
 	"github.com/rouei/rouei/scanners/pdf"
@@ -215,32 +214,7 @@ func appendCell(dst []byte, s []byte) []byte {
 	return appendClean(dst, s, 0)
 }
 
-// appendClean is appendCell keeping the control character keep (a tab in
-// a paragraph) when it is not 0.
-func appendClean(dst []byte, s []byte, keep byte) []byte {
-	for len(s) > 0 {
-		c := s[0]
-		if c < utf8.RuneSelf {
-			if (c < 0x20 || c == 0x7f) && (c != keep || keep == 0) {
-				c = ' '
-			}
-			dst = append(dst, c)
-			s = s[1:]
-			continue
-		}
-		r, n := utf8.DecodeRune(s)
-		switch {
-		case r == utf8.RuneError && n == 1:
-			dst = append(dst, "\uFFFD"...)
-		case r == 0x85 || r == 0x2028 || r == 0x2029:
-			dst = append(dst, ' ')
-		default:
-			dst = append(dst, s[:n]...)
-		}
-		s = s[n:]
-	}
-	return dst
-}
+func appendClean(dst []byte, s []byte, keep byte) []byte { return scanners.AppendCell(dst, s, keep) }
 
 // appendRow appends cells as one tab-separated line, trailing empty
 // cells dropped. It reports whether the row had any content; an empty

@@ -246,31 +246,6 @@ func emitStream(w *walker, name string, f *mscfb.File, fileSize int64) error {
 		return w.emit(memberErr(name, fmt.Errorf("office: stream larger than %d bytes: %w", w.lim.MaxMemberBytes, scanners.ErrLimit)))
 	}
 	return w.emit(scanners.Member{Name: name, Size: f.Size, Open: func() (io.ReadCloser, error) {
-		return io.NopCloser(&safeReader{r: io.LimitReader(f, f.Size), name: name}), nil
+		return io.NopCloser(&scanners.SafeReader{R: io.LimitReader(f, f.Size), Name: name, Corrupt: errCorruptCFB}), nil
 	}})
-}
-
-// safeReader turns a panic of the compound file reader into an error.
-type safeReader struct {
-	r    io.Reader
-	name string
-	err  error
-}
-
-func (s *safeReader) Read(p []byte) (n int, err error) {
-	if s.err != nil {
-		return 0, s.err
-	}
-	defer func() {
-		if x := recover(); x != nil {
-			s.err = fmt.Errorf("%w: stream %s: %v", errCorruptCFB, s.name, x)
-			n, err = 0, s.err
-		}
-	}()
-	n, err = s.r.Read(p)
-	if err != nil && err != io.EOF {
-		err = fmt.Errorf("%w: stream %s: %v", errCorruptCFB, s.name, err)
-		s.err = err
-	}
-	return n, err
 }

@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"io"
 	"strings"
-	"unicode/utf8"
 
 	"golang.org/x/text/encoding"
 	"golang.org/x/text/encoding/charmap"
@@ -280,32 +279,7 @@ func hexVal(c byte) int {
 	return int(c - '0')
 }
 
-// appendClean appends s with control characters turned into spaces, so
-// that a cell stays one cell of one line, and invalid UTF-8 replaced.
-func appendClean(dst, s []byte) []byte {
-	for len(s) > 0 {
-		c := s[0]
-		if c < utf8.RuneSelf {
-			if c < 0x20 || c == 0x7f {
-				c = ' '
-			}
-			dst = append(dst, c)
-			s = s[1:]
-			continue
-		}
-		r, n := utf8.DecodeRune(s)
-		switch {
-		case r == utf8.RuneError && n == 1:
-			dst = append(dst, "\uFFFD"...)
-		case r == 0x85 || r == 0x2028 || r == 0x2029:
-			dst = append(dst, ' ')
-		default:
-			dst = append(dst, s[:n]...)
-		}
-		s = s[n:]
-	}
-	return dst
-}
+func appendClean(dst, s []byte) []byte { return scanners.AppendCell(dst, s, 0) }
 
 // textReader decodes a stream from the dump's encoding, bounded.
 type textReader struct {

@@ -6,12 +6,13 @@ import (
 
 	"bytes"
 	"context"
-	"golang.org/x/text/encoding/japanese"
 	"io"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"golang.org/x/text/encoding/japanese"
 
 	"github.com/rouei/rouei/scanners"
 )
