@@ -188,3 +188,30 @@ func TestCatalogueNamesEveryDetectorID(t *testing.T) {
 		}
 	}
 }
+
+// SQL INSERTs keep every value aligned with its column, quoted or not
+// (NUMBER, NULL), and read the literal inside conversions (TO_DATE,
+// DATE '…'): a registry dumped as INSERTs is a registry.
+func TestSQLInsertValuesAlignWithTheirColumns(t *testing.T) {
+	var oracle, mysql, pg strings.Builder
+	mysql.WriteString("INSERT INTO `patron` (`patron_no`, `name`, `tel`, `birth`) VALUES ")
+	for i, p := range people5 {
+		fmt.Fprintf(&oracle, "INSERT INTO PATRON (PATRON_NO, SHIMEI, TEL, BIRTH) VALUES (%s, '%s', '%s', TO_DATE('1970-03-%02d','YYYY-MM-DD'));\n",
+			p.id, p.name, p.phone, i+1)
+		if i > 0 {
+			mysql.WriteString(",")
+		}
+		fmt.Fprintf(&mysql, "(%s,'%s',NULL,'1981-07-%02d')", p.id, p.name, i+1)
+		fmt.Fprintf(&pg, "INSERT INTO public.patrons (id, name, phone, birth_date) VALUES (%s, '%s', '%s', DATE '1965-11-%02d');\n",
+			p.id, p.name, p.phone, i+1)
+	}
+	mysql.WriteString(";\n")
+	checkVerdicts(t, []verdictCase{
+		{name: "Oracle: unquoted numbers, TO_DATE", text: oracle.String(), class: ClassPatronRegistry,
+			minSev: Critical, maxSev: Critical, persons: 5},
+		{name: "MySQL: one statement, many tuples, NULL", text: mysql.String(), class: ClassPatronRegistry,
+			minSev: Critical, maxSev: Critical, persons: 5},
+		{name: "PostgreSQL: DATE literals", text: pg.String(), class: ClassPatronRegistry,
+			minSev: Critical, maxSev: Critical, persons: 5},
+	})
+}

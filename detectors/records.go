@@ -165,6 +165,9 @@ func (a *Analyzer) Line(line int, offset int64, text []byte, ms []Located) {
 		a.attribute(text, ms)
 	}
 	markOrganisational(text, ms)
+	if a.insertRows(line, offset, text, ms) {
+		return
+	}
 	if len(ms) == 0 && a.header(text) {
 		// A header's words type its columns; they are not counted again
 		// as the document's vocabulary (返却期限 beside 返却日 is a loan

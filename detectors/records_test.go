@@ -275,6 +275,7 @@ func FuzzAnalyzer(f *testing.F) {
 	f.Add("〒444-8555\n愛知県岡崎市十王町2丁目9番地\n佐藤 健一 様\n\n  書名                返却期限\n  宇宙の話            2024/05/01\n\f", false, "hagaki.prn")
 	f.Add(".TH LS 1\n.SH 著者\n佐藤 健一 <ksato@example-project.org>\n", false, "ls.1")
 	f.Add("PATRON_NO\tSHIMEI\tTEL\n10000001\t佐藤\u3000健一\t0564-27-1828\n", true, "patron.dmp")
+	f.Add("INSERT INTO t (id, name, tel) VALUES (1,'佐藤 健一','090-3141-5926'),(2,'it''s',NULL);\n", false, "dump.sql")
 	f.Add("さとう /佐藤/左藤/\n佐藤,1290,1290,3000,名詞,固有名詞,人名,姓,*,*,佐藤,サトウ,サトー\n", false, "SKK-JISYO.L")
 	f.Fuzz(func(t *testing.T, s string, binary bool, name string) {
 		v, kept := analyseWith(t, s, func(a *Analyzer) {
