@@ -19,6 +19,36 @@ var wordClassChecks = map[string]func(string) bool{
 	"attribution_files": attributionFile,
 	"dictionary_pos":    func(s string) bool { return dictionaryEntry([]byte(s)) },
 	"role_mailboxes":    roleMailbox,
+	// The name detector's lists, as it uses them.
+	"name_stop_words":          containsWordOf("name_stop_words"),
+	"name_dummy_prefixes":      isDummyName,
+	"name_dummy_kana_prefixes": containsWordOf("name_dummy_kana_prefixes"),
+	"name_author_markers": func(s string) bool {
+		for _, m := range nameAuthorMarkers {
+			if strings.Contains(s, string(m)) {
+				return true
+			}
+		}
+		return false
+	},
+	"name_author_suffixes":     containsWordOf("name_author_suffixes"),
+	"name_labels":              containsWordOf("name_labels"),
+	"name_author_labels":       containsWordOf("name_author_labels"),
+	"name_kana_label_suffixes": containsWordOf("name_kana_label_suffixes"),
+	"name_kana_labels":         containsWordOf("name_kana_labels"),
+	"name_kana_stop_words":     func(s string) bool { return nameKanaStop([]byte(s)) },
+}
+
+// containsWordOf is the check of a plain word list: s holds one of them.
+func containsWordOf(class string) func(string) bool {
+	return func(s string) bool {
+		for _, w := range patterns.Words(class).JP {
+			if strings.Contains(s, w) {
+				return true
+			}
+		}
+		return false
+	}
 }
 
 // TestWordClassExamples checks every word class's examples through the

@@ -654,42 +654,14 @@ const nameStopFirst = "御貴各当弊全諸皆某同他両"
 
 // nameStopWords are words that never occur in a person's name: document,
 // form, organisation and place vocabulary.
-var nameStopWords = []string{
-	"株式", "会社", "有限", "法人", "協会", "組合", "財団", "社団", "図書", "役所", "役場",
-	"学校", "大学", "病院", "銀行", "支店", "本店", "営業", "事務", "委員", "担当", "関係",
-	"各位", "御中", "利用", "会員", "顧客", "都庁", "市立", "町立", "村立", "区立", "府立",
-	"県立", "国立", "公立", "私立", "知事", "議員", "先生", "殿下", "陛下", "本人", "家族",
-	"保護", "代理", "全員", "一同", "御社", "弊社", "当社", "貴社", "当館", "未入力", "未設定",
-	"不明", "未定", "空欄", "必須", "任意", "省略", "入力", "記入", "全角", "半角", "漢字",
-	"項目", "文字", "以内", "形式", "表示", "記載", "登録", "変更", "参照", "該当", "取得",
-	"一覧", "検索", "設定", "必要", "番号", "電話", "住所", "郵便", "連絡", "性別", "年齢",
-	"生年", "月日", "書名", "貸出", "返却", "期限", "職業", "備考", "区分", "氏名", "名前",
-	"宛名", "情報", "個人", "様式", "仕様", "管理", "確認", "送信", "受信", "通知", "案内",
-	"申込", "予約", "説明", "内容", "種別", "状態", "日時", "日付", "時刻", "金額", "数量",
-	"所属", "部署", "役職", "勤務", "学年", "学籍", "職員", "更新", "作成", "削除", "有無",
-	"可否", "以上", "以下", "合計", "件数", "対象", "処理", "実施", "手続", "所定", "方法",
-	"資料", "蔵書", "督促", "延滞", "市民", "県民", "区民", "町民", "村民", "国民",
-	"拝啓", "拝復", "謹啓", "前略", "敬具", "草々", "各種", "一般", "皆様", "皆さん",
-	// roles, trades and family words said with an honorific (和尚さん,
-	// 女将さん, 息子さん), some of them surnames too (大家, 上司, 大関)
-	"大家", "上司", "大黒", "龍神", "大仏", "大関", "博士", "和尚", "師匠", "先輩", "後輩",
-	"同僚", "部下", "女将", "親分", "番頭", "横綱", "巡査", "車掌", "神主", "宮司", "住職",
-	"教授", "講師", "助手", "旦那", "坊主", "小僧", "王子", "女王", "王女", "天神", "明神",
-	"稲荷", "観音", "弁天", "地蔵", "恵比寿", "閻魔", "八幡", "殿様", "姫君", "若君", "兄貴",
-	"店主", "家主", "地主", "大臣", "総理", "長官", "判事", "検事", "警部", "刑事", "弁護",
-	"看護", "保育", "運転", "配達", "宅配", "警察", "消防", "医師", "医者", "獣医", "薬剤",
-	"先方", "当方", "相手", "叔父", "叔母", "伯父", "伯母", "祖父", "祖母", "義父", "義母",
-	"義兄", "義姉", "義弟", "義妹", "親父", "息子", "令嬢", "令息", "夫人", "主婦", "奥方",
-	"亭主", "女房", "長男", "次男", "三男", "長女", "次女", "三女", "双子", "常連", "担任",
-	"受付", "新人", "彼女", "彼氏", "友人", "知人", "隣人", "住人", "大工", "左官", "職人",
-}
+var nameStopWords = patterns.Words("name_stop_words").JP
 
 // nameDummyKanaPrefixes mark a dummy name written before a kanji name
 // (テスト太郎, ダミー花子).
-var nameDummyKanaPrefixes = []string{"テスト", "ダミー", "サンプル"}
+var nameDummyKanaPrefixes = patterns.Words("name_dummy_kana_prefixes").JP
 
 // nameDummyPrefixes mark a matched value as dummy data.
-var nameDummyPrefixes = []string{"テスト", "ダミー", "サンプル", "試験", "見本"}
+var nameDummyPrefixes = patterns.Words("name_dummy_prefixes").JP
 
 func (d *nameData) hasStopWord(text []byte, c nameCand) bool {
 	parts := [2][]byte{text[c.s1:c.e1], nil}
@@ -742,12 +714,18 @@ func (d *nameData) isDummy(v string) bool {
 }
 
 // nameAuthorMarkers before a name on its line mark a public attribution.
-var nameAuthorMarkers = nmByteSlices(
-	"著者", "作者", "訳者", "編者", "筆者", "監修", "翻訳", "原作", "編集", "作詞", "作曲",
-	"著:", "著：", "訳:", "訳：", "訳 ", "編:", "編：", "作:", "作：", "画:", "画：", "絵:", "絵：",
-	"文:", "文：", "author", "Author", "AUTHOR", "Translator", "translator",
-	"Copyright", "copyright", "COPYRIGHT", "(c)", "(C)", "©",
-)
+var nameAuthorMarkers = authorMarkers()
+
+// authorMarkers are patterns/words.toml's name_author_markers: its
+// Japanese words as written, its ASCII words in lower, Title and UPPER case.
+func authorMarkers() [][]byte {
+	c := patterns.Words("name_author_markers")
+	out := nmByteSlices(c.JP...)
+	for _, w := range c.ASCII {
+		out = append(out, []byte(w), []byte(strings.ToUpper(w[:1])+w[1:]), []byte(strings.ToUpper(w)))
+	}
+	return out
+}
 
 func nmByteSlices(ss ...string) [][]byte {
 	out := make([][]byte, len(ss))
@@ -760,7 +738,7 @@ func nmByteSlices(ss ...string) [][]byte {
 // nameAuthorSuffixes after a name mark it as an author (夏目漱石 著).
 // A kanji run after the name that ends in one of them (著, 共著, 編著, 訳,
 // 共訳, 監修) marks an author.
-var nameAuthorSuffixes = [][]byte{[]byte("著"), []byte("訳"), []byte("編"), []byte("監修"), []byte("作"), []byte("画"), []byte("絵")}
+var nameAuthorSuffixes = nmByteSlices(patterns.Words("name_author_suffixes").JP...)
 
 // nmAuthorContext reports whether the name [s,e) is an author attribution.
 func nmAuthorContext(text []byte, s, e int) bool {
@@ -809,17 +787,17 @@ var (
 // ---- labels ---------------------------------------------------------------
 
 // nameLabels end a kanji run and announce a person's name.
-var nameLabels = []string{"氏名", "名前", "宛名", "利用者名", "申込者", "借受人", "予約者", "受取人", "者名"}
+var nameLabels = patterns.Words("name_labels").JP
 
 // nameAuthorLabels end in 者名 but announce an author.
-var nameAuthorLabels = []string{"著者名", "作者名", "訳者名", "編者名", "筆者名"}
+var nameAuthorLabels = patterns.Words("name_author_labels").JP
 
 // nameKanaLabelSuffixes after a kanji label ask for the reading (氏名カナ,
 // 氏名（カナ）; the text is normalised, so '(' is ASCII).
-var nameKanaLabelSuffixes = []string{"カナ", "フリガナ", "ヨミ", "(カナ)", "(フリガナ)", "(ヨミ)", "（カナ）", "（フリガナ）"}
+var nameKanaLabelSuffixes = patterns.Words("name_kana_label_suffixes").JP
 
 // nameKanaLabels are katakana runs that announce a reading.
-var nameKanaLabels = []string{"フリガナ", "ヨミガナ", "ヨミ", "カナ"}
+var nameKanaLabels = patterns.Words("name_kana_labels").JP
 
 // nmLabelSep skips the separator after a label: at least one of ':', '：',
 // ' ', '\t'. strong reports a colon.
@@ -1026,8 +1004,7 @@ func (d *nameData) kanaRun(dst []Match, text []byte, s int) ([]Match, int) {
 
 // nameKanaStopWords are katakana words that follow reading labels in
 // headers and form descriptions, never names.
-var nameKanaStopWords = []string{"フリガナ", "ヨミガナ", "カナ", "カタカナ", "ヨミ", "シメイ", "メイ", "セイ",
-	"メール", "メールアドレス", "アドレス", "テキスト", "データ", "ナシ", "フメイ", "ミニュウリョク"}
+var nameKanaStopWords = patterns.Words("name_kana_stop_words").JP
 
 func nameKanaStop(w []byte) bool {
 	for _, s := range nameKanaStopWords {
