@@ -1,6 +1,10 @@
 package detectors
 
-import "bytes"
+import (
+	"bytes"
+
+	"github.com/rouei/rouei/patterns"
+)
 
 // Age finds a person's age (category "age").
 //
@@ -26,10 +30,9 @@ const (
 )
 
 var (
-	ageSuffixes = []string{"歳", "才"}
+	ageSuffixes = patterns.Words("age_suffixes").JP
 	// What follows 歳 in rules and policy text rather than a person's age.
-	agePolicy = []string{"以上", "未満", "以下", "から", "まで", "児", "以降", "以前", "前後",
-		"程度", "くらい", "ぐらい", "頃", "ごろ", "~", "〜", "～", "-", "代", "刻み", "ごと", "毎"}
+	agePolicy  = patterns.Words("age_policy_words").JP
 	ageLabelJP = []byte("年齢")
 	// Last bytes of what may come right before a labelled age.
 	ageLabelEnd = [256]bool{' ': true, ':': true, '=': true, '"': true, '\'': true, '\t': true,

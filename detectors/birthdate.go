@@ -39,10 +39,7 @@ const (
 	birthConfDummy  = 0.3
 )
 
-var birthLabels = newLabels(
-	[]string{"生年月日", "誕生日", "生まれ", "出生", "生年"},
-	[]string{"dob", "birth", "seinengappi", "seinen_gappi", "tanjoubi", "tanjobi"},
-)
+var birthLabels = wordLabels("birth_labels")
 
 type era struct {
 	name       string

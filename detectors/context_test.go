@@ -37,6 +37,13 @@ var wordClassChecks = map[string]func(string) bool{
 	"name_kana_label_suffixes": containsWordOf("name_kana_label_suffixes"),
 	"name_kana_labels":         containsWordOf("name_kana_labels"),
 	"name_kana_stop_words":     func(s string) bool { return nameKanaStop([]byte(s)) },
+	"birth_labels":             func(s string) bool { return birthLabels.in([]byte(s)) },
+	"mynumber_labels":          func(s string) bool { return myNumberLabels.in([]byte(s)) },
+	"postal_labels":            func(s string) bool { return postalLabels.in([]byte(s)) },
+	"phone_labels":             func(s string) bool { return phoneLabels.in([]byte(s)) },
+	"age_suffixes":             containsWordOf("age_suffixes"),
+	"age_policy_words":         func(s string) bool { return hasPrefixAny([]byte(s), agePolicy...) },
+	"municipality_suffixes":    municipalityIn,
 }
 
 // containsWordOf is the check of a plain word list: s holds one of them.

@@ -381,8 +381,14 @@ func looksLikeAddress(s string) bool {
 			return true
 		}
 	}
-	for _, suf := range []string{"市", "区", "町", "村", "郡"} {
-		if i := strings.Index(s, suf); i > 0 && i+len(suf) < len(s) {
+	return municipalityIn(s)
+}
+
+// municipalityIn reports whether s holds a municipality suffix (市区町村郡)
+// followed by more text.
+func municipalityIn(s string) bool {
+	for _, suf := range municipalityMarks {
+		if i := strings.Index(s, string(suf)); i > 0 && i+len(suf) < len(s) {
 			return true
 		}
 	}

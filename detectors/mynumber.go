@@ -26,10 +26,7 @@ const (
 	myNumberConfDummy    = 0.3
 )
 
-var myNumberLabels = newLabels(
-	[]string{"個人番号", "マイナンバー", "マイ・ナンバー"},
-	[]string{"my number", "mynumber", "my_number", "my-number", "kojin_bango", "kojinbango", "kojin bango", "kojin-bango", "kojin_bangou", "individual number"},
-)
+var myNumberLabels = wordLabels("mynumber_labels")
 
 // Find implements Detector.
 func (MyNumber) Find(dst []Match, text []byte) []Match {

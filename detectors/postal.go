@@ -37,8 +37,8 @@ const (
 
 var (
 	postalMark   = []byte("〒")
-	postalLabels = newLabels([]string{"郵便番号", "〒"}, []string{"zip", "postal", "post code", "postcode", "yubin"})
-	phoneLabels  = newLabels([]string{"電話", "携帯", "ＴＥＬ"}, []string{"tel", "fax", "phone"})
+	postalLabels = wordLabels("postal_labels")
+	phoneLabels  = wordLabels("phone_labels")
 	prefBytes    = sync.OnceValue(func() [][]byte {
 		var out [][]byte
 		for _, p := range patterns.Prefectures() {
@@ -46,7 +46,7 @@ var (
 		}
 		return out
 	})
-	municipalityMarks = [][]byte{[]byte("市"), []byte("区"), []byte("町"), []byte("村"), []byte("郡")}
+	municipalityMarks = nmByteSlices(patterns.Words("municipality_suffixes").JP...)
 )
 
 // Find implements Detector.

@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"encoding/binary"
 	"math/bits"
+
+	"github.com/rouei/rouei/patterns"
 )
 
 // Small byte-level helpers shared by the detectors. Everything here works
@@ -116,6 +118,12 @@ type labels struct {
 	jp    [][]byte
 	ascii []string
 	first [256]bool // first bytes of the ASCII labels, both cases
+}
+
+// wordLabels are the labels of a patterns/words.toml class.
+func wordLabels(class string) labels {
+	c := patterns.Words(class)
+	return newLabels(c.JP, c.ASCII)
 }
 
 func newLabels(jp []string, ascii []string) labels {
