@@ -122,8 +122,9 @@ func FuzzFind(f *testing.F) {
 		for _, d := range All() {
 			ms := d.Find(nil, text)
 			end := 0
+			_, set := d.(*RuleSet) // several rules' matches may overlap
 			for _, m := range ms {
-				if m.Start < end || m.End <= m.Start || m.End > len(text) {
+				if (m.Start < end && !set) || m.End <= m.Start || m.End > len(text) {
 					t.Fatalf("%s: bad match offsets %d..%d (prev end %d, len %d)", d.ID(), m.Start, m.End, end, len(text))
 				}
 				end = m.End

@@ -51,6 +51,15 @@ func Catalogue() []CatalogueEntry {
 	var out []CatalogueEntry
 	seen := map[string]bool{}
 	for _, d := range All() {
+		if rs, ok := d.(*RuleSet); ok {
+			for _, r := range rs.Rules() {
+				if !seen[r.ID()] {
+					seen[r.ID()] = true
+					out = append(out, CatalogueEntry{ID: r.ID(), Category: r.Category(), Description: r.def.Description})
+				}
+			}
+			continue
+		}
 		if seen[d.ID()] {
 			continue
 		}

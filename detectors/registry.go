@@ -2,7 +2,7 @@ package detectors
 
 // All returns one instance of every detector in this package, in a fixed
 // order: phone, email, postal code, My Number, birth date, age, names,
-// then the contextual rules of patterns/rules.toml.
+// then the contextual rules of patterns/rules.toml (one RuleSet).
 func All() []Detector {
 	return append([]Detector{
 		NewPhone(),
@@ -12,5 +12,5 @@ func All() []Detector {
 		BirthDate{},
 		Age{},
 		NameDetector{},
-	}, builtinRules()...)
+	}, builtinRules())
 }

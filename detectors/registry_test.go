@@ -18,12 +18,17 @@ func TestAllIDsAndCategories(t *testing.T) {
 		{"jp-name", "name"},
 	}
 	all := All()
-	rules, err := patterns.Rules()
+	want = append(want, [2]string{"rules", ""}) // patterns/rules.toml, one RuleSet
+	rs, ok := all[len(all)-1].(*RuleSet)
+	if !ok {
+		t.Fatalf("the last detector is %T, want the RuleSet of patterns/rules.toml", all[len(all)-1])
+	}
+	defs, err := patterns.Rules()
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, r := range rules {
-		want = append(want, [2]string{r.ID, r.Category})
+	if len(rs.Rules()) != len(defs) {
+		t.Errorf("the RuleSet has %d rules, rules.toml %d", len(rs.Rules()), len(defs))
 	}
 	if len(all) != len(want) {
 		t.Fatalf("All() has %d detectors, want %d", len(all), len(want))
@@ -33,7 +38,7 @@ func TestAllIDsAndCategories(t *testing.T) {
 		if d.ID() != want[i][0] || d.Category() != want[i][1] {
 			t.Errorf("detector %d is %s/%s, want %s/%s", i, d.ID(), d.Category(), want[i][0], want[i][1])
 		}
-		if _, rule := d.(*Rule); seen[d.ID()] && !rule {
+		if seen[d.ID()] {
 			t.Errorf("duplicate ID %s", d.ID())
 		}
 		seen[d.ID()] = true

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/dlclark/regexp2"
+	ahocorasick "github.com/petar-dambovaliev/aho-corasick"
 
 	"github.com/rouei/rouei/patterns"
 )
@@ -79,30 +80,43 @@ func CompileRule(def patterns.Rule) (*Rule, error) {
 	return r, nil
 }
 
-// CompileRules compiles rule definitions (a policy file's site rules).
+// CompileRules compiles rule definitions (a policy file's site rules)
+// into one detector (nil for none).
 func CompileRules(defs []patterns.Rule) ([]Detector, error) {
-	var out []Detector
+	if len(defs) == 0 {
+		return nil, nil
+	}
+	rs, err := CompileRuleSet(defs)
+	if err != nil {
+		return nil, err
+	}
+	return []Detector{rs}, nil
+}
+
+// CompileRuleSet compiles rule definitions into a RuleSet.
+func CompileRuleSet(defs []patterns.Rule) (*RuleSet, error) {
+	var rules []*Rule
 	for _, d := range defs {
 		r, err := CompileRule(d)
 		if err != nil {
 			return nil, err
 		}
-		out = append(out, r)
+		rules = append(rules, r)
 	}
-	return out, nil
+	return NewRuleSet(rules), nil
 }
 
-// builtinRules are patterns/rules.toml compiled once.
-var builtinRules = sync.OnceValue(func() []Detector {
+// builtinRules are patterns/rules.toml compiled once, as one set.
+var builtinRules = sync.OnceValue(func() *RuleSet {
 	defs, err := patterns.Rules()
 	if err != nil {
 		panic(err)
 	}
-	ds, err := CompileRules(defs)
+	rs, err := CompileRuleSet(defs)
 	if err != nil {
 		panic("detectors: patterns/rules.toml: " + err.Error())
 	}
-	return ds
+	return rs
 })
 
 // ID implements Detector.
@@ -143,6 +157,11 @@ func (r *Rule) FindErr(dst []Match, text []byte) ([]Match, error) {
 	}
 	slices.Sort(starts)
 	starts = slices.Compact(starts)
+	return r.windows(dst, text, starts)
+}
+
+// windows runs the pattern on the line (and the next) of each start.
+func (r *Rule) windows(dst []Match, text []byte, starts []int) ([]Match, error) {
 	var firstErr error
 	for _, ls := range starts {
 		// The line and the next one (a value below its label).
@@ -221,4 +240,92 @@ func runeOffset(s string, runes int) int {
 		return len(s)
 	}
 	return len(s)
+}
+
+// RuleSet runs many rules with one keyword pass: an Aho-Corasick
+// automaton (github.com/petar-dambovaliev/aho-corasick, as trufflehog
+// uses it) over all their keywords finds the lines each rule must try,
+// so text with no keyword costs one scan whatever the number of rules.
+type RuleSet struct {
+	rules []*Rule
+	ac    ahocorasick.AhoCorasick
+	owner [][]int // keyword → the rules it belongs to
+}
+
+var (
+	_ Detector         = (*RuleSet)(nil)
+	_ FallibleDetector = (*RuleSet)(nil)
+)
+
+// NewRuleSet gathers compiled rules into one detector.
+func NewRuleSet(rules []*Rule) *RuleSet {
+	rs := &RuleSet{rules: rules}
+	index := map[string]int{}
+	var words []string
+	for i, r := range rules {
+		for _, k := range r.keywords {
+			j, ok := index[string(k)]
+			if !ok {
+				j = len(words)
+				index[string(k)] = j
+				words = append(words, string(k))
+				rs.owner = append(rs.owner, nil)
+			}
+			rs.owner[j] = append(rs.owner[j], i)
+		}
+	}
+	b := ahocorasick.NewAhoCorasickBuilder(ahocorasick.Opts{MatchKind: ahocorasick.StandardMatch, DFA: true})
+	rs.ac = b.Build(words)
+	return rs
+}
+
+// ID implements Detector: the set's matches carry their rules' IDs.
+func (rs *RuleSet) ID() string { return "rules" }
+
+// Category implements Detector; each match carries its rule's category.
+func (rs *RuleSet) Category() string { return "" }
+
+// Rules returns the set's rules.
+func (rs *RuleSet) Rules() []*Rule { return rs.rules }
+
+// Find implements Detector.
+func (rs *RuleSet) Find(dst []Match, text []byte) []Match {
+	dst, _ = rs.FindErr(dst, text)
+	return dst
+}
+
+// FindErr implements FallibleDetector.
+func (rs *RuleSet) FindErr(dst []Match, text []byte) ([]Match, error) {
+	if len(rs.rules) == 0 {
+		return dst, nil
+	}
+	starts := make([][]int, len(rs.rules)) // per rule, line starts with a keyword, in order
+	any := false
+	it := rs.ac.IterOverlappingByte(text)
+	for m := it.Next(); m != nil; m = it.Next() {
+		ls := bytes.LastIndexByte(text[:m.Start()], '\n') + 1
+		for _, r := range rs.owner[m.Pattern()] {
+			if s := starts[r]; len(s) == 0 || s[len(s)-1] != ls {
+				starts[r] = append(starts[r], ls)
+				any = true
+			}
+		}
+	}
+	if !any {
+		return dst, nil
+	}
+	var firstErr error
+	n0 := len(dst)
+	for i, r := range rs.rules {
+		if len(starts[i]) == 0 {
+			continue
+		}
+		var err error
+		dst, err = r.windows(dst, text, starts[i])
+		if err != nil && firstErr == nil {
+			firstErr = err
+		}
+	}
+	slices.SortStableFunc(dst[n0:], func(a, b Match) int { return a.Start - b.Start })
+	return dst, firstErr
 }

@@ -43,6 +43,14 @@ func TestRuleExamples(t *testing.T) {
 			if got := text[ms[0].Start:ms[0].End]; want != "" && got != want {
 				t.Errorf("rule %d (%s): offsets point at %s", i+1, def.ID, Mask(def.Category, got))
 			}
+			// The same through the built-in set's one keyword pass.
+			found := false
+			for _, m := range builtinRules().Find(nil, []byte(text)) {
+				found = found || (m.Detector == def.ID && m.Category == def.Category)
+			}
+			if !found {
+				t.Errorf("rule %d (%s): tp %q not found through the RuleSet", i+1, def.ID, text)
+			}
 		}
 		for _, fp := range def.FP {
 			if ms := r.Find(nil, []byte(fp)); len(ms) > 0 {
