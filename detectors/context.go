@@ -5,6 +5,7 @@ import (
 	"path"
 	"strings"
 	"sync"
+	"unicode/utf8"
 
 	"github.com/rouei/rouei/patterns"
 )
@@ -102,7 +103,13 @@ func heading(text []byte) ([]byte, bool) {
 // headingKind is heading, telling also whether the heading is explicit
 // markup (.SH, =head, #) rather than a short line of its own.
 func headingKind(text []byte) (h []byte, ok, explicit bool) {
-	t := bytes.TrimSpace(text)
+	t := trimASCIISpace(text)
+	if len(t) == 0 {
+		return nil, false, false
+	}
+	if c := t[0]; c != '.' && c != '=' && c != '#' && len(t) > 40 {
+		return nil, false, false // too long for a heading of its own
+	}
 	switch {
 	case hasPrefixAny(t, ".SH", ".Sh", ".SS", ".Ss"):
 		return trimHeading(t[3:]), true, true
@@ -132,7 +139,41 @@ func plainHeading(t []byte) ([]byte, bool) {
 }
 
 func trimHeading(b []byte) []byte {
-	return bytes.Trim(b, " \t\"'*=:：【】[]「」")
+	for len(b) > 0 {
+		if n := headingTrimAt(b); n > 0 {
+			b = b[n:]
+			continue
+		}
+		break
+	}
+	for len(b) > 0 {
+		r, n := utf8.DecodeLastRune(b)
+		if !headingTrimRune(r) {
+			break
+		}
+		b = b[:len(b)-n]
+	}
+	return b
+}
+
+func headingTrimAt(b []byte) int {
+	r, n := rune(b[0]), 1
+	if b[0] >= utf8.RuneSelf {
+		r, n = utf8.DecodeRune(b)
+	}
+	if headingTrimRune(r) {
+		return n
+	}
+	return 0
+}
+
+// headingTrimRune: the marks around a heading's words (" \t\"'*=:：【】[]「」").
+func headingTrimRune(r rune) bool {
+	switch r {
+	case ' ', '\t', '"', '\'', '*', '=', ':', '：', '【', '】', '[', ']', '「', '」':
+		return true
+	}
+	return false
 }
 
 // isHeadingWord reports whether h is one of the section words exactly

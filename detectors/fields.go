@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"strings"
 	"sync"
+	"unicode/utf8"
 
 	"github.com/rouei/rouei/patterns"
 )
@@ -173,7 +174,7 @@ func normHeader(dst, cell []byte) []byte {
 			cell = cell[j+1 : i]
 		}
 	}
-	cell = bytes.Trim(cell, " \t\r'`\"()[]<>「」【】『』:：*＊※")
+	cell = trimHeaderCell(cell)
 	for _, c := range cell {
 		if c >= 'a' && c <= 'z' {
 			c -= 'a' - 'A'
@@ -391,6 +392,50 @@ func municipalityIn(s string) bool {
 		if i := strings.Index(s, string(suf)); i > 0 && i+len(suf) < len(s) {
 			return true
 		}
+	}
+	return false
+}
+
+// trimHeaderCell trims a header cell of white space, quotes, brackets and
+// marks (" \t\r'`\"()[]<>「」【】『』:：*＊※"), as bytes.Trim would with
+// that cutset, without its per-rune search of a non-ASCII cutset.
+func trimHeaderCell(c []byte) []byte {
+	for len(c) > 0 {
+		if n := headerTrimAt(c); n > 0 {
+			c = c[n:]
+			continue
+		}
+		break
+	}
+	for len(c) > 0 {
+		r, n := utf8.DecodeLastRune(c)
+		if headerTrimRune(r) {
+			c = c[:len(c)-n]
+			continue
+		}
+		break
+	}
+	return c
+}
+
+func headerTrimAt(c []byte) int {
+	if c[0] < utf8.RuneSelf {
+		if headerTrimRune(rune(c[0])) {
+			return 1
+		}
+		return 0
+	}
+	r, n := utf8.DecodeRune(c)
+	if headerTrimRune(r) {
+		return n
+	}
+	return 0
+}
+
+func headerTrimRune(r rune) bool {
+	switch r {
+	case ' ', '\t', '\r', '\'', '`', '"', '(', ')', '[', ']', '<', '>', '「', '」', '【', '】', '『', '』', ':', '：', '*', '＊', '※':
+		return true
 	}
 	return false
 }

@@ -343,7 +343,7 @@ func headerText(c []byte) string {
 			return string(c[j+1 : i])
 		}
 	}
-	return string(bytes.Trim(c, " \t\r'`\"()[]<>「」【】『』:：*＊※"))
+	return string(trimHeaderCell(c))
 }
 
 // idAndTextCells reports whether a row's cells hold a number of 6 to 12

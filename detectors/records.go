@@ -146,7 +146,13 @@ func (a *Analyzer) Line(line int, offset int64, text []byte, ms []Located) {
 	if a.lines <= vocabLines && hasPrefixAny(text, ".TH ", ".Dd ", ".TH\t", "\\input texinfo", "<!DOCTYPE", "<html", "<HTML") {
 		a.document = true
 	}
-	if h, ok, explicit := headingKind(text); ok && len(ms) == 0 {
+	if len(ms) > 0 {
+		if a.creditsLeft > 0 {
+			if a.creditsLeft--; a.creditsLeft == 0 {
+				a.credits = false
+			}
+		}
+	} else if h, ok, explicit := headingKind(text); ok {
 		// Explicit markup opens and ends sections; a plain heading line
 		// only opens a credits section, for plainCreditsLines lines (a
 		// line "リーダー:" inside the credits does not end them).

@@ -10,7 +10,6 @@ import (
 	"time"
 
 	"github.com/dlclark/regexp2"
-	ahocorasick "github.com/petar-dambovaliev/aho-corasick"
 
 	"github.com/rouei/rouei/patterns"
 )
@@ -242,14 +241,21 @@ func runeOffset(s string, runes int) int {
 	return len(s)
 }
 
-// RuleSet runs many rules with one keyword pass: an Aho-Corasick
-// automaton (github.com/petar-dambovaliev/aho-corasick, as trufflehog
-// uses it) over all their keywords finds the lines each rule must try,
-// so text with no keyword costs one scan whatever the number of rules.
+// RuleSet runs many rules with one keyword pass: a bitmap of the first
+// three bytes of every keyword (like the vocabulary's) finds, in one
+// scan, the lines each rule must try, so text with no keyword costs one
+// pass whatever the number of rules.
 type RuleSet struct {
 	rules []*Rule
-	ac    ahocorasick.AhoCorasick
-	owner [][]int // keyword → the rules it belongs to
+	first [256]bool             // bytes a keyword starts with
+	heads []uint64              // bit k: some keyword starts with the three bytes k
+	words map[uint32][]ruleWord // keywords by their first three bytes
+	short []ruleWord            // keywords shorter than three bytes, searched apart
+}
+
+type ruleWord struct {
+	word []byte
+	rule int
 }
 
 var (
@@ -259,23 +265,19 @@ var (
 
 // NewRuleSet gathers compiled rules into one detector.
 func NewRuleSet(rules []*Rule) *RuleSet {
-	rs := &RuleSet{rules: rules}
-	index := map[string]int{}
-	var words []string
+	rs := &RuleSet{rules: rules, heads: make([]uint64, 1<<24/64), words: map[uint32][]ruleWord{}}
 	for i, r := range rules {
 		for _, k := range r.keywords {
-			j, ok := index[string(k)]
-			if !ok {
-				j = len(words)
-				index[string(k)] = j
-				words = append(words, string(k))
-				rs.owner = append(rs.owner, nil)
+			if len(k) < 3 {
+				rs.short = append(rs.short, ruleWord{k, i})
+				continue
 			}
-			rs.owner[j] = append(rs.owner[j], i)
+			h := uint32(k[0])<<16 | uint32(k[1])<<8 | uint32(k[2])
+			rs.first[k[0]] = true
+			rs.heads[h/64] |= 1 << (h % 64)
+			rs.words[h] = append(rs.words[h], ruleWord{k, i})
 		}
 	}
-	b := ahocorasick.NewAhoCorasickBuilder(ahocorasick.Opts{MatchKind: ahocorasick.StandardMatch, DFA: true})
-	rs.ac = b.Build(words)
 	return rs
 }
 
@@ -301,15 +303,42 @@ func (rs *RuleSet) FindErr(dst []Match, text []byte) ([]Match, error) {
 	}
 	starts := make([][]int, len(rs.rules)) // per rule, line starts with a keyword, in order
 	any := false
-	it := rs.ac.IterOverlappingByte(text)
-	for m := it.Next(); m != nil; m = it.Next() {
-		ls := bytes.LastIndexByte(text[:m.Start()], '\n') + 1
-		for _, r := range rs.owner[m.Pattern()] {
-			if s := starts[r]; len(s) == 0 || s[len(s)-1] != ls {
-				starts[r] = append(starts[r], ls)
-				any = true
+	hit := func(rule, at int) {
+		ls := bytes.LastIndexByte(text[:at], '\n') + 1
+		if s := starts[rule]; len(s) == 0 || s[len(s)-1] != ls {
+			starts[rule] = append(starts[rule], ls)
+			any = true
+		}
+	}
+	for i := 0; i+2 < len(text); i++ {
+		if !rs.first[text[i]] {
+			continue
+		}
+		h := uint32(text[i])<<16 | uint32(text[i+1])<<8 | uint32(text[i+2])
+		if rs.heads[h/64]&(1<<(h%64)) == 0 {
+			continue
+		}
+		for _, w := range rs.words[h] {
+			if bytes.HasPrefix(text[i:], w.word) {
+				hit(w.rule, i)
 			}
 		}
+	}
+	for _, w := range rs.short {
+		for from := 0; ; {
+			j := bytes.Index(text[from:], w.word)
+			if j < 0 {
+				break
+			}
+			hit(w.rule, from+j)
+			from += j + len(w.word)
+		}
+	}
+	for _, s := range starts {
+		slices.Sort(s) // the short keywords' hits come after the others'
+	}
+	for i := range starts {
+		starts[i] = slices.Compact(starts[i])
 	}
 	if !any {
 		return dst, nil
