@@ -44,6 +44,18 @@ var wordClassChecks = map[string]func(string) bool{
 	"age_suffixes":             containsWordOf("age_suffixes"),
 	"age_policy_words":         func(s string) bool { return hasPrefixAny([]byte(s), agePolicy...) },
 	"municipality_suffixes":    municipalityIn,
+	"name_honorifics": func(s string) bool { // NAME+honorific, not a word of the honorific
+		r := []rune(s)
+		if len(r) < 2 {
+			return false
+		}
+		for _, h := range nmKanjiHonorifics {
+			if string(r[len(r)-1]) == h.h && !strings.ContainsRune(h.words, r[len(r)-2]) {
+				return true
+			}
+		}
+		return false
+	},
 }
 
 // containsWordOf is the check of a plain word list: s holds one of them.

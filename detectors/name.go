@@ -363,15 +363,13 @@ func (d *nameData) kanjiRun(dst []Match, text []byte, s int) ([]Match, int) {
 
 // Honorifics written in kanji, and the characters that make a common word
 // with them when they come right before (仕様, 王様, 殿様, 諸君, 彼氏 …).
-var nmKanjiHonorifics = []struct {
-	h     string
-	words string
-}{
-	{"様", "仕模同多異一王神殿奥貴皆客各上外若姫仏様今左斯有文紋図態両別何如此坊嬢親"},
-	{"殿", "御宮神貴本拝社仏湯沈寝正霊主若"},
-	{"君", "諸主父母細暴名夫姫幼貴"},
-	{"氏", "両同彼某各諸源平"},
-}
+var nmKanjiHonorifics = func() (out []struct{ h, words string }) {
+	for _, e := range patterns.Words("name_honorifics").JP {
+		h, words, _ := strings.Cut(e, " ")
+		out = append(out, struct{ h, words string }{h, words})
+	}
+	return out
+}()
 
 // nmKanjiHonorificSuffix finds an honorific at the end of the kanji run
 // [s,e): 様, 殿, 君, 氏, optionally followed by 方 or 宛 (様方, 殿宛). It
