@@ -145,6 +145,9 @@ func (a *Analyzer) endBlock() {
 		for _, it := range b.items {
 			if it.kept >= 0 {
 				a.kept[it.kept].Org = true
+				if a.kept[it.kept].Context == "" {
+					a.kept[it.kept].Context = "organisation block"
+				}
 			}
 			a.org++
 		}

@@ -31,8 +31,9 @@ func (a *Analyzer) row(line int, offset int64, text []byte, ms []Located, cols [
 		a.endSection()
 	}
 	r := &a.cur
+	why := "" // the column's header, for findings[].context
 	at := func(s, e int) Located {
-		return Located{Match: Match{Start: s, End: e}, Line: line, Offset: offset}
+		return Located{Match: Match{Start: s, End: e}, Line: line, Offset: offset, Context: why}
 	}
 	covered := func(s, e int, cat string) bool {
 		for _, m := range ms {
@@ -58,6 +59,14 @@ func (a *Analyzer) row(line int, offset int64, text []byte, ms []Located, cols [
 				continue
 			}
 		}
+		if m.Context == "" && cols != nil {
+			for i, c := range a.cells {
+				if s, e := cellSpan(text, c); m.Start >= s && m.Start <= e && i < len(a.colHeads) {
+					m.Context = "header " + a.colHeads[i]
+					break
+				}
+			}
+		}
 		a.add(r, m, a.keep(m))
 	}
 	var split [4][]byte // surname, given name, their kana: joined into one name below
@@ -71,6 +80,10 @@ func (a *Analyzer) row(line int, offset int64, text []byte, ms []Located, cols [
 			continue
 		}
 		s, e := cellSpan(text, v)
+		why = ""
+		if i < len(a.colHeads) && cols != nil {
+			why = "header " + a.colHeads[i]
+		}
 		switch f {
 		case FieldSurname, FieldGivenName, FieldSurnameKana, FieldGivenKana:
 			split[f-FieldSurname] = v

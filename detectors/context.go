@@ -26,6 +26,11 @@ const (
 	attrDictionary             // a dictionary entry (word, reading, cost, part of speech)
 )
 
+// attributionContext names each kind in findings[].context.
+var attributionContext = [...]string{
+	attrFile: "credits file", attrSection: "credits section", attrLine: "credit line", attrDictionary: "dictionary entry",
+}
+
 var attributionWords = sync.OnceValue(func() (w *struct{ markers, sections labels }) {
 	w = new(struct{ markers, sections labels })
 	m := patterns.Words("attribution_markers")

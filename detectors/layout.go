@@ -138,12 +138,14 @@ func (a *Analyzer) tryHeader(text []byte) bool {
 	a.cols = a.cols[:0]
 	a.heads = a.heads[:0]
 	a.headFields = a.headFields[:0]
+	a.colHeads = a.colHeads[:0]
 	a.minCells = 2
 	a.detail = true
 	for i, c := range a.cells {
 		var f Field
 		f, a.hbuf = headerField(a.hbuf, c)
 		a.cols = append(a.cols, f)
+		a.colHeads = append(a.colHeads, headerText(c))
 		if f != FieldNone {
 			a.heads = append(a.heads, headerText(c))
 			a.headFields = append(a.headFields, f)

@@ -12,6 +12,9 @@ type Located struct {
 	Line   int   // 1-based line; 0 in a binary
 	Offset int64 // byte offset of the string in a binary; 0 in text
 	Org    bool  // organisational contact data (the library's own number, …)
+	// Context is the fixed word, label or header that typed the match or
+	// capped it ("header 電話番号", "credit line"): report.Finding.Context.
+	Context string
 }
 
 // Analyzer reads one file line by line, with the detectors' matches of
@@ -75,6 +78,7 @@ type Analyzer struct {
 	attributed   [attrDictionary + 1]int // matches capped as public attributions, by how
 	vocabSeen    vocabSeen               // words that named the list
 	headFields   []Field                 // the fields of a.heads
+	colHeads     []string                // every header cell of the open table, as shown (findings[].context)
 	listed       []listedContact         // contact values alone on their lines, persons if there are minListed of them
 	nonBlank     int                     // lines with text
 	document     bool                    // the file is documentation markup (a man page, HTML, Markdown, Texinfo): its bare addresses are examples and credits
@@ -222,6 +226,7 @@ func (a *Analyzer) attribute(text []byte, ms []Located) {
 	}
 	for i := range ms {
 		ms[i].Org = true
+		ms[i].Context = attributionContext[kind]
 	}
 	a.attributed[kind] += len(ms)
 }
@@ -236,7 +241,7 @@ func markOrganisational(text []byte, ms []Located) {
 			continue
 		}
 		if orgEmail(m.Value) || roleMailbox(m.Value) {
-			m.Org = true
+			m.Org, m.Context = true, "organisation: government or role mailbox"
 		}
 		if m.Start == 0 || (text[m.Start-1] != '<' && text[m.Start-1] != '(') {
 			// "Name <address>" and "Name (address)" are how credits and
@@ -248,6 +253,7 @@ func markOrganisational(text []byte, ms []Located) {
 			if isNameCat(n.Category) && n.End <= m.Start-1 && n.End >= m.Start-12 &&
 				creditGap(text[n.End:m.Start-1]) {
 				m.Org, n.Org = true, true
+				m.Context, n.Context = "credit: Name <address>", "credit: Name <address>"
 			}
 		}
 	}

@@ -29,10 +29,12 @@ func (a *Analyzer) insertRows(line int, offset int64, text []byte, ms []Located)
 	if open := bytes.IndexByte(text[:v], '('); open >= 0 {
 		if cl := bytes.LastIndexByte(text[:v], ')'); cl > open {
 			a.cells = splitCells(a.cells[:0], text[open+1:cl], ',')
+			a.colHeads = a.colHeads[:0]
 			for _, c := range a.cells {
 				var f Field
 				f, a.hbuf = headerField(a.hbuf, c)
 				cols = append(cols, f)
+				a.colHeads = append(a.colHeads, headerText(c))
 			}
 			a.heads, a.headFields = a.heads[:0], a.headFields[:0]
 			for i, c := range a.cells {

@@ -257,6 +257,7 @@ func findings(it scanners.Item, kept []detectors.Located, v detectors.FileVerdic
 			Category:    m.Category,
 			Severity:    v.FindingSeverity(m),
 			Confidence:  m.Confidence,
+			Context:     m.Context,
 			Evidence:    evidence,
 		})
 	}

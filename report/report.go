@@ -153,7 +153,11 @@ type Finding struct {
 	Severity    detectors.Severity `json:"severity"`
 	Confidence  float64            `json:"confidence"`
 	Evidence    string             `json:"evidence"`
-	Baselined   bool               `json:"baselined"`
+	// Context is the fixed word, label or header that raised or lowered
+	// the finding's confidence or capped its severity ("header 電話番号",
+	// "credit line", "organisation block"), never a value (extension).
+	Context   string `json:"context,omitempty"`
+	Baselined bool   `json:"baselined"`
 }
 
 // Error is something that could not be scanned completely.

@@ -455,3 +455,38 @@ func TestSampleVerdictsExplainThemselves(t *testing.T) {
 		}
 	}
 }
+
+// TestFindingsNameTheirContext: a finding typed by its column names the
+// header, an organisation's number its block, and no context carries a
+// planted value.
+func TestFindingsNameTheirContext(t *testing.T) {
+	m, err := samples.LoadManifest(samples.ManifestPath())
+	if err != nil {
+		t.Fatal(err)
+	}
+	var planted []string
+	for _, e := range m.Leaks() {
+		for _, vs := range [][]string{e.Planted.Phone, e.Planted.Email, e.Planted.Name, e.Planted.PostalCode} {
+			planted = append(planted, vs...)
+		}
+	}
+	_, js, _ := run(t, "scan", "--format", "json", samples.DeliverableDir())
+	r := decode(t, js)
+	var header, org int
+	for _, f := range r.Findings {
+		switch {
+		case strings.HasPrefix(f.Context, "header "):
+			header++
+		case f.Context == "organisation block":
+			org++
+		}
+		for _, v := range planted {
+			if f.Context != "" && len(v) > 3 && strings.Contains(squeeze(f.Context), squeeze(v)) {
+				t.Errorf("%s: a planted value in a finding's context", f.Path)
+			}
+		}
+	}
+	if header < 100 || org < 1 {
+		t.Errorf("%d findings with a header context, %d with an organisation block", header, org)
+	}
+}
