@@ -386,11 +386,11 @@ func mustRead(t *testing.T, p string) []byte {
 }
 
 // TestSquashfsImages: squashfs images made by mksquashfs with each
-// compressor go-diskfs reads.
+// compressor (lz4 through internal/squashfs, the rest through go-diskfs).
 func TestSquashfsImages(t *testing.T) {
 	needTool(t, "mksquashfs")
 	plain := plainVerdict(t, overdueSample)
-	for _, comp := range []string{"gzip", "xz", "zstd", "lzo"} {
+	for _, comp := range []string{"gzip", "xz", "zstd", "lzo", "lz4"} {
 		t.Run(comp, func(t *testing.T) {
 			dir := t.TempDir()
 			writeFile(t, dir, "root/opt/opac/data/tokusoku_200506.csv", sampleBytes(t, overdueSample))
@@ -404,17 +404,74 @@ func TestSquashfsImages(t *testing.T) {
 	}
 }
 
-// TestSquashfsLz4Reported: go-diskfs cannot decompress lz4 squashfs
-// blocks; the image is an error entry, never a silent pass.
-func TestSquashfsLz4Reported(t *testing.T) {
+// TestSquashfsLz4: lz4 images in the shapes mksquashfs makes them — high
+// compression, small and large blocks, a list far larger than a block (so
+// several data blocks) and lists packed as fragments, a symbolic link —
+// read member by member; a truncated or corrupted image is an error
+// entry, never a silent pass.
+func TestSquashfsLz4(t *testing.T) {
 	needTool(t, "mksquashfs")
-	dir := t.TempDir()
-	writeFile(t, dir, "root/opt/opac/data/tokusoku_200506.csv", sampleBytes(t, overdueSample))
-	run(t, dir, "mksquashfs", "root", "opac.sqfs", "-comp", "lz4", "-noappend", "-quiet")
-	r := scanPath(t, filepath.Join(dir, "opac.sqfs"))
-	if len(r.Errors) == 0 {
-		t.Fatalf("lz4 squashfs: no error; files %+v", r.Files)
+	list := sampleBytes(t, overdueSample)
+	var big bytes.Buffer // the list many times: far beyond one block
+	for big.Len() < 600<<10 {
+		big.Write(list)
 	}
+	for _, opts := range [][]string{{}, {"-Xhc"}, {"-b", "4096"}, {"-b", "1M", "-Xhc"}, {"-noD", "-noF"}} {
+		t.Run(strings.Join(append([]string{"lz4"}, opts...), " "), func(t *testing.T) {
+			dir := t.TempDir()
+			writeFile(t, dir, "root/opt/opac/data/tokusoku_200506.csv", list)
+			writeFile(t, dir, "root/opt/opac/data/all.csv", big.Bytes())
+			writeFile(t, dir, "root/opt/opac/README.txt", sampleBytes(t, cleanSample))
+			if err := os.Symlink("data/all.csv", filepath.Join(dir, "root/opt/opac/latest.csv")); err != nil {
+				t.Fatal(err)
+			}
+			run(t, dir, "mksquashfs", append([]string{"root", "opac.sqfs", "-comp", "lz4", "-noappend", "-quiet"}, opts...)...)
+			r := scanPath(t, filepath.Join(dir, "opac.sqfs"))
+			// The one entry: the link, named and not followed.
+			if len(r.Errors) != 1 || !strings.HasSuffix(r.Errors[0].Path, "!/opt/opac/latest.csv") || !strings.Contains(r.Errors[0].Error, "symbolic link") {
+				t.Fatalf("errors: %+v", r.Errors)
+			}
+			got := map[string]report.File{}
+			for _, f := range r.Files {
+				got[f.Path] = f
+			}
+			base := filepath.Join(dir, "opac.sqfs") + "!/opt/opac/"
+			for _, name := range []string{"data/tokusoku_200506.csv", "data/all.csv"} {
+				f, ok := got[base+name]
+				if !ok || f.Classification != "overdue_list" || f.Severity.String() != "critical" {
+					t.Errorf("%s: %+v (files %d)", name, f, len(r.Files))
+				}
+			}
+		})
+	}
+	t.Run("damaged", func(t *testing.T) {
+		dir := t.TempDir()
+		writeFile(t, dir, "root/opt/opac/data/tokusoku_200506.csv", list)
+		run(t, dir, "mksquashfs", "root", "opac.sqfs", "-comp", "lz4", "-noappend", "-quiet", "-noF")
+		img := mustRead(t, filepath.Join(dir, "opac.sqfs"))
+		for name, b := range map[string][]byte{
+			"truncated": img[:len(img)/2],
+			"garbled":   garble(img),
+		} {
+			p := filepath.Join(dir, name+".sqfs")
+			if err := os.WriteFile(p, b, 0o600); err != nil {
+				t.Fatal(err)
+			}
+			r := scanPath(t, p)
+			if len(r.Errors) == 0 {
+				t.Errorf("%s lz4 image: no error; files %+v", name, r.Files)
+			}
+		}
+	})
+}
+
+// garble overwrites the bytes after an image's superblock with noise.
+func garble(img []byte) []byte {
+	b := bytes.Clone(img)
+	for i := 96; i < len(b); i++ {
+		b[i] ^= byte(i*131 + 7)
+	}
+	return b
 }
 
 // TestDiskImages: raw disk images made with sfdisk (MBR and GPT), FAT

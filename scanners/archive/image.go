@@ -21,6 +21,7 @@ import (
 	"github.com/diskfs/go-diskfs/filesystem/fat32"
 	"github.com/diskfs/go-diskfs/filesystem/squashfs"
 	"github.com/diskfs/go-diskfs/partition"
+	sqfs "github.com/rouei/rouei/scanners/archive/internal/squashfs"
 
 	"github.com/rouei/rouei/scanners"
 )
@@ -183,8 +184,8 @@ func (o imageOpener) Walk(ctx context.Context, src scanners.Source, lim scanners
 	}
 	st := &storage{r: io.NewSectionReader(src.At, 0, src.Size), size: src.Size}
 	if o.kind == "squashfs" {
-		var fsys *squashfs.FileSystem
-		if err := protect(o.kind, func() error { var err error; fsys, err = squashfs.Read(st, src.Size, 0, 0); return err }); err != nil {
+		fsys, err := readSquashfs(st, 0, src.Size)
+		if err != nil {
 			return fmt.Errorf("archive: squashfs: %w", err)
 		}
 		return walkFS(w, fsys, "", yield)
@@ -247,7 +248,7 @@ func (o imageOpener) Walk(ctx context.Context, src scanners.Source, lim scanners
 // hostile FAT or ext4 header must not make the reader allocate more than
 // the image holds): FAT12/16/32, squashfs, ext4. ISO 9660 is left to
 // this package's own reader.
-func readFS(st *storage, start, size int64) (fsys filesystem.FileSystem, err error) {
+func readFS(st *storage, start, size int64) (fsys imageFS, err error) {
 	b := make([]byte, 2048)
 	if n, _ := st.ReadAt(b, start); n < len(b) {
 		return nil, errors.New("no file system read (too small)")
@@ -256,8 +257,8 @@ func readFS(st *storage, start, size int64) (fsys filesystem.FileSystem, err err
 	err = protect("disk-image", func() error {
 		switch {
 		case bytes.HasPrefix(b, magicSquashfs):
-			f, err := squashfs.Read(st, size, start, 0)
-			fsys = f
+			var err error
+			fsys, err = readSquashfs(st, start, size)
 			return err
 		case le.Uint16(b[1024+56:]) == 0xEF53: // ext2/3/4 superblock
 			blocks := int64(le.Uint32(b[1024+4:]))
@@ -266,7 +267,7 @@ func readFS(st *storage, start, size int64) (fsys filesystem.FileSystem, err err
 				return fmt.Errorf("ext4 superblock declares %d blocks of %d bytes in %d", blocks, 1024<<shift, size)
 			}
 			f, err := ext4.Read(st, size, start, 512)
-			fsys = f
+			fsys = diskFS{f}
 			return err
 		case isFATBoot(b):
 			bps := int64(le.Uint16(b[11:]))
@@ -281,11 +282,17 @@ func readFS(st *storage, start, size int64) (fsys filesystem.FileSystem, err err
 			var err error
 			switch {
 			case string(b[82:87]) == "FAT32":
-				fsys, err = fat32.Read(st, size, start, 512)
+				var f filesystem.FileSystem
+				f, err = fat32.Read(st, size, start, 512)
+				fsys = diskFS{f}
 			case string(b[54:59]) == "FAT16":
-				fsys, err = fat16.Read(st, size, start, 512)
+				var f filesystem.FileSystem
+				f, err = fat16.Read(st, size, start, 512)
+				fsys = diskFS{f}
 			default:
-				fsys, err = fat12.Read(st, size, start, 512)
+				var f filesystem.FileSystem
+				f, err = fat12.Read(st, size, start, 512)
+				fsys = diskFS{f}
 			}
 			return err
 		}
@@ -302,7 +309,7 @@ const maxDirDepth = 64
 
 // walkFS yields the regular files of a file system, depth first, names
 // prefixed with prefix; links and devices get a notice.
-func walkFS(w *walker, fsys filesystem.FileSystem, prefix string, yield func(scanners.Member) error) error {
+func walkFS(w *walker, fsys imageFS, prefix string, yield func(scanners.Member) error) error {
 	var walk func(dir string, depth int) error
 	walk = func(dir string, depth int) error {
 		if depth > maxDirDepth {
@@ -354,8 +361,8 @@ func walkFS(w *walker, fsys filesystem.FileSystem, prefix string, yield func(sca
 				m.Err = err
 			}
 			open := func() (io.Reader, func() error, error) {
-				var f filesystem.File
-				if err := protect(w.kind, func() error { var err error; f, err = fsys.OpenFile(p, os.O_RDONLY); return err }); err != nil {
+				var f io.ReadCloser
+				if err := protect(w.kind, func() error { var err error; f, err = fsys.Open(p); return err }); err != nil {
 					return nil, nil, fmt.Errorf("archive: %s: %s: %w", w.kind, name, err)
 				}
 				return f, f.Close, nil
@@ -401,3 +408,62 @@ func (i storageInfo) Mode() iofs.FileMode { return 0o444 }
 func (i storageInfo) ModTime() time.Time  { return time.Time{} }
 func (i storageInfo) IsDir() bool         { return false }
 func (i storageInfo) Sys() any            { return nil }
+
+// imageFS is what walkFS needs of a file system in an image: go-diskfs's
+// file systems (diskFS) and the lz4 squashfs reader (lz4Squashfs).
+type imageFS interface {
+	ReadDir(dir string) ([]iofs.DirEntry, error)
+	Open(name string) (io.ReadCloser, error)
+}
+
+// diskFS is a go-diskfs file system as an imageFS.
+type diskFS struct{ fs filesystem.FileSystem }
+
+func (d diskFS) ReadDir(dir string) ([]iofs.DirEntry, error) { return d.fs.ReadDir(dir) }
+func (d diskFS) Open(name string) (io.ReadCloser, error) {
+	return d.fs.OpenFile(name, os.O_RDONLY)
+}
+
+// squashfsLZ4 is squashfs's compression id for lz4 (superblock offset 20).
+const squashfsLZ4 = 5
+
+// readSquashfs reads the squashfs image of size bytes at start: with
+// go-diskfs, except lz4 images, which go-diskfs v1.9.4 cannot decompress
+// (it reads squashfs's raw LZ4 blocks as LZ4 frames); those are read by
+// internal/squashfs, a trimmed fork of github.com/sylabs/squashfs v1.0.6
+// (MIT) whose lz4 blocks are decoded as blocks.
+func readSquashfs(st *storage, start, size int64) (fsys imageFS, err error) {
+	var sb [96]byte
+	if n, _ := st.ReadAt(sb[:], start); n < len(sb) {
+		return nil, errors.New("squashfs superblock truncated")
+	}
+	err = protect("squashfs", func() error {
+		if binary.LittleEndian.Uint16(sb[20:]) == squashfsLZ4 {
+			r, err := sqfs.NewReader(io.NewSectionReader(st, start, size))
+			if err != nil {
+				return err
+			}
+			fsys = lz4Squashfs{r}
+			return nil
+		}
+		f, err := squashfs.Read(st, size, start, 0)
+		if err != nil {
+			return err
+		}
+		fsys = diskFS{f}
+		return nil
+	})
+	return fsys, err
+}
+
+// lz4Squashfs is an lz4 squashfs image as an imageFS.
+type lz4Squashfs struct{ r *sqfs.Reader }
+
+func (l lz4Squashfs) ReadDir(dir string) ([]iofs.DirEntry, error) { return l.r.ReadDir(dir) }
+func (l lz4Squashfs) Open(name string) (io.ReadCloser, error) {
+	f, err := l.r.Open(name)
+	if err != nil {
+		return nil, err
+	}
+	return f, nil
+}
