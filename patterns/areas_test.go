@@ -12,8 +12,8 @@ func TestMunicipalities(t *testing.T) {
 		{"232025", "愛知県岡崎市", "岡崎市"}, // with its check digit
 		{"45209", "宮崎県えびの市", "えびの市"},
 		{"23105", "愛知県名古屋市", "名古屋市中村区"}, // a ward: the city
-		{"23100", "愛知県名古屋市", "名古屋市"},     // the designated city itself
-		{"13101", "東京都千代田区", "千代田区"},     // a special ward is a municipality
+		{"23100", "愛知県名古屋市", "名古屋市"},    // the designated city itself
+		{"13101", "東京都千代田区", "千代田区"},    // a special ward is a municipality
 		{"131016", "東京都千代田区", "千代田区"},
 		{"01100", "北海道札幌市", "札幌市"},
 	} {
@@ -31,7 +31,7 @@ func TestMunicipalities(t *testing.T) {
 
 func TestPostalMunicipality(t *testing.T) {
 	for code, want := range map[string]string{
-		"4440001": "愛知県岡崎市",  // 岡崎市
+		"4440001": "愛知県岡崎市", // 岡崎市
 		"4440008": "愛知県岡崎市",
 		"4500002": "愛知県名古屋市", // 中村区名駅: a ward, shown as its city
 		"4600008": "愛知県名古屋市", // 中区栄
