@@ -380,3 +380,9 @@ func allDigitsString(s string) bool {
 	}
 	return s != ""
 }
+
+// ReasonOtherCustomer explains a list of another customer's people
+// (report.ApplyCustomer): n people of the largest foreign area, that
+// area, the customer's areas, the people outside them, the people whose
+// area is known.
+const ReasonOtherCustomer = "other_customer"

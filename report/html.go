@@ -83,7 +83,9 @@ type htmlView struct {
 	MaxSevClass string
 	NotScanned  string
 
-	Chart htmlChart
+	Chart              htmlChart
+	Areas              *htmlAreas // people by area, all files (areas.go), or nil
+	AreaNote, Customer string
 
 	Changes *htmlChanges // since the previous run (--state), or nil
 
@@ -138,6 +140,8 @@ type htmlFile struct {
 	Summary            string
 	Rows               []htmlFinding
 	More               string
+	Areas              *htmlAreas // people by area (areas.go), or nil
+	Foreign            string     // another customer's people: the sentence
 }
 
 type htmlFinding struct {
@@ -225,9 +229,11 @@ func buildHTMLView(r *Report, opt HTMLOptions) *htmlView {
 	for _, e := range r.Endpoints {
 		v.Endpoints = append(v.Endpoints, buildEndpoint(e, t))
 	}
+	cust, _ := ParseCustomer(r.Customer)
 	for _, b := range blocks {
-		v.Files = append(v.Files, buildFile(b, errs, t))
+		v.Files = append(v.Files, withAreas(buildFile(b, errs, t), b.File, t, cust, r.Customer))
 	}
+	v.Areas, v.AreaNote, v.Customer = reportAreas(r, t, cust)
 	v.Errors = r.Errors
 	v.ErrorHead = t.htmlErrors(len(r.Errors))
 	v.Skipped = r.Skipped

@@ -150,6 +150,9 @@ func writeFiles(b *strings.Builder, r *Report, t *texts, maxF int) {
 			line += t.reasonSep + clean(fb.Reason)
 		}
 		b.WriteString(indent + line + "\n")
+		if al := areaLine(t, fb.File, r.Customer); al != "" {
+			b.WriteString(indent + clean(al) + "\n")
+		}
 
 		fs := slices.Clone(fb.findings)
 		slices.SortStableFunc(fs, compareFindings)
