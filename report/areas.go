@@ -216,6 +216,7 @@ func foreignFingerprint(path, area string) string {
 // areaWords are the words of the area lines and charts.
 type areaWords struct {
 	basis      map[string]string
+	basisFmt   string // %s the basis, after a count
 	line       string // %s the areas
 	person     func(n int) string
 	foreign    string // %[1]s people, %[2]s area, %[3]s customer
@@ -230,10 +231,11 @@ type areaWords struct {
 
 var areaWordsFor = map[Lang]*areaWords{
 	English: {
-		basis:   map[string]string{detectors.AreaAddress: "address", detectors.AreaPostal: "postal code", detectors.AreaPhone: "phone area", detectors.AreaMixed: "mixed"},
-		line:    "areas: %s",
-		person:  func(n int) string { return group(n) },
-		foreign: "OTHER CUSTOMER: %[1]s people of %[2]s in a delivery for %[3]s",
+		basis:    map[string]string{detectors.AreaAddress: "address", detectors.AreaPostal: "postal code", detectors.AreaPhone: "phone area", detectors.AreaMixed: "mixed"},
+		line:     "areas: %s",
+		basisFmt: " (%s)",
+		person:   func(n int) string { return group(n) },
+		foreign:  "OTHER CUSTOMER: %[1]s people of %[2]s in a delivery for %[3]s",
 		more: func(a, p int) string {
 			return fmt.Sprintf("… and %s more %s (%s)", group(a), map[bool]string{true: "area", false: "areas"}[a == 1], plural(p, "person", "people"))
 		},
@@ -245,10 +247,11 @@ var areaWordsFor = map[Lang]*areaWords{
 		sep:        ", ",
 	},
 	Japanese: {
-		basis:   map[string]string{detectors.AreaAddress: "住所", detectors.AreaPostal: "郵便番号", detectors.AreaPhone: "市外局番", detectors.AreaMixed: "混在"},
-		line:    "地域: %s",
-		person:  func(n int) string { return group(n) + "人" },
-		foreign: "他の顧客: %[3]s向けの納品物に%[2]sの%[1]s人",
+		basis:    map[string]string{detectors.AreaAddress: "住所", detectors.AreaPostal: "郵便番号", detectors.AreaPhone: "市外局番", detectors.AreaMixed: "混在"},
+		line:     "地域: %s",
+		basisFmt: "（%s）",
+		person:   func(n int) string { return group(n) + "人" },
+		foreign:  "他の顧客: %[3]s向けの納品物に%[2]sの%[1]s人",
 		more: func(a, p int) string {
 			return fmt.Sprintf("…ほか%s地域（%s人）", group(a), group(p))
 		},
@@ -305,7 +308,7 @@ func areaLine(t *texts, f File, customer []string) string {
 		}
 		s := a.Area + " " + w.person(a.Persons)
 		if b, ok := w.basis[a.Basis]; ok {
-			s += " (" + b + ")"
+			s += fmt.Sprintf(w.basisFmt, b)
 		}
 		parts = append(parts, s)
 	}
