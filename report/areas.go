@@ -423,3 +423,15 @@ func reportAreas(r *Report, t *texts, c *Customer) (*htmlAreas, string, string) 
 	}
 	return a, w.chartNote, cust
 }
+
+// The foreign_residents category in the SARIF rules and in words.
+func init() {
+	sarifCategoryRule[ForeignCategory] = sarifRuleText{"OtherCustomersResidents", "Another customer's residents",
+		"Flags a person list whose people live mostly outside the areas the delivery or server belongs to (--customer).",
+		"A list of another municipality's residents in this customer's delivery is a leak of that municipality's data, whatever its own content."}
+	for l, words := range map[Lang]string{English: "another customer's residents", Japanese: "他地域の住民"} {
+		if t := textsFor(l); t.categoryWords != nil {
+			t.categoryWords[ForeignCategory] = words
+		}
+	}
+}
