@@ -27,8 +27,8 @@ func TestParseCustomer(t *testing.T) {
 		{[]string{"名古屋市中村区"}, "愛知県名古屋市"}, // a ward: its city
 		{[]string{"23105"}, "愛知県名古屋市"},
 		{[]string{"愛知県", "岡崎市,刈谷市"}, "愛知県・愛知県岡崎市・愛知県刈谷市"},
-		{[]string{"ｴﾋﾞﾉ", "えびの市"}, ""},       // half-width kana are no name
-		{[]string{"府中市"}, ""},                 // two prefectures have one
+		{[]string{"ｴﾋﾞﾉ", "えびの市"}, ""}, // half-width kana are no name
+		{[]string{"府中市"}, ""},          // two prefectures have one
 		{[]string{"東京都府中市"}, "東京都府中市"},
 		{[]string{"452093"}, ""}, // wrong check digit
 		{[]string{"岡崎"}, ""},
@@ -84,7 +84,7 @@ func TestApplyCustomer(t *testing.T) {
 		}
 	}
 	want := map[string]bool{"dist/data/okazaki.csv": true, "dist/data/ebino.csv": false,
-		"dist/data/mixed.csv": false, // 6 of 12 outside: not most
+		"dist/data/mixed.csv":   false, // 6 of 12 outside: not most
 		"dist/data/mobiles.csv": false}
 	for p, w := range want {
 		if other[p] != w {
