@@ -271,8 +271,8 @@ func writeVerdict(b *strings.Builder, r *Report, t *texts, failOn detectors.Seve
 		}
 		if f.files > 0 {
 			line += t.failFiles(parts, f.files)
-			if f.persons > 0 {
-				line += t.failPersons(f.persons)
+			if r.Summary.Persons > 0 { // one number, one source: summary.persons
+				line += t.failPersons(r.Summary.Persons)
 			}
 		}
 	} else {
