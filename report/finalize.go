@@ -64,6 +64,9 @@ func (r *Report) Finalize() {
 		if f.Severity >= detectors.Info && f.Severity <= detectors.Critical {
 			sum.BySeverity[f.Severity.String()]++
 		}
+		if f.Findings > 0 || f.Severity > detectors.None {
+			sum.Files++
+		}
 		if !f.Dummy { // test people are no one (README: What persons counts)
 			sum.Persons += f.Persons
 		}

@@ -212,14 +212,8 @@ func buildHTMLView(r *Report, opt HTMLOptions) *htmlView {
 	v.VerdictDetail = detail
 
 	blocks, errs := fileBlocks(r)
-	withData := 0
-	for _, b := range blocks {
-		if !errorOnly(b, errs) {
-			withData++
-		}
-	}
 	v.Persons = group(r.Summary.Persons)
-	v.FilesCount = group(withData)
+	v.FilesCount = group(r.Summary.Files)
 	v.MaxSeverity = sevLabel(t, r.Summary.MaxSeverity)
 	v.MaxSevClass = sevClass(r.Summary.MaxSeverity)
 	v.NotScanned = group(r.IncompleteCount())

@@ -180,4 +180,8 @@ type Summary struct {
 	BySeverity  map[string]int     `json:"by_severity"`
 	Persons     int                `json:"persons"`
 	MaxSeverity detectors.Severity `json:"max_severity"`
+	// Files counts the files with findings (the files[] entries listed
+	// for their errors alone are not), as the HTML report's tile shows
+	// it (extension).
+	Files int `json:"files,omitempty"`
 }
