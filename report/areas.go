@@ -129,8 +129,11 @@ func prefectureOf(label string) string {
 }
 
 // inside says whether an area is one of the customer's: yes, no, or
-// unknown (a prefecture alone that holds a customer municipality).
-func (c *Customer) inside(area string) (in, known bool) {
+// unknown. A fixed-line area code's area is an exchange area, which often
+// spans neighbouring municipalities (えびの市's numbers are geocoded 小林),
+// so an area known from phone numbers only is outside only when it lies in
+// another prefecture; the same holds for a prefecture alone (03: 東京都).
+func (c *Customer) inside(area, basis string) (in, known bool) {
 	if c.munis[area] || c.prefs[area] {
 		return true, true
 	}
@@ -138,7 +141,7 @@ func (c *Customer) inside(area string) (in, known bool) {
 	if c.prefs[pref] {
 		return true, true
 	}
-	if pref == area { // a prefecture alone (a phone area)
+	if pref == area || basis == detectors.AreaPhone {
 		for m := range c.munis {
 			if prefectureOf(m) == pref {
 				return false, false
@@ -167,7 +170,7 @@ func (r *Report) ApplyCustomer(c *Customer) {
 		in, out := 0, 0
 		var top Area
 		for _, a := range f.Areas {
-			inside, known := c.inside(a.Area)
+			inside, known := c.inside(a.Area, a.Basis)
 			switch {
 			case !known:
 			case inside:
@@ -285,7 +288,7 @@ func foreignTop(f File, customer []string) (Area, bool) {
 		return Area{}, false
 	}
 	for _, a := range f.Areas { // most people first
-		if in, known := c.inside(a.Area); known && !in {
+		if in, known := c.inside(a.Area, a.Basis); known && !in {
 			return a, true
 		}
 	}
@@ -356,7 +359,7 @@ func buildAreaChart(title string, areas []Area, t *texts, c *Customer) *htmlArea
 		}
 		foreign := false
 		if c != nil {
-			in, known := c.inside(a.Area)
+			in, known := c.inside(a.Area, a.Basis)
 			foreign = known && !in
 		}
 		h.Bars = append(h.Bars, htmlAreaBar{Area: a.Area, Persons: w.person(a.Persons), Basis: w.basis[a.Basis], Pct: pct, Foreign: foreign})
