@@ -221,8 +221,11 @@ var areaIdx = sync.OnceValue(func() *areaIndex {
 	for _, m := range patterns.Municipalities() {
 		add(m.Name, m)
 		add(m.Area, m)
-		if i := strings.Index(m.Name, "郡"); i > 0 && i+len("郡") < len(m.Name) {
-			add(m.Name[i+len("郡"):], m) // 桑名郡木曽岬町 is written 木曽岬町 too
+		// 桑名郡木曽岬町 is written 木曽岬町 too (a town or village of a 郡;
+		// not 蒲郡市 or 大和郡山市, cities whose names hold the character).
+		if i := strings.Index(m.Name, "郡"); i > 0 && (strings.HasSuffix(m.Name, "町") || strings.HasSuffix(m.Name, "村")) &&
+			utf8.RuneCountInString(m.Name[i+len("郡"):]) >= 2 {
+			add(m.Name[i+len("郡"):], m)
 		}
 		if _, ok := x.byLabel[m.Label()]; !ok || !m.Ward() {
 			x.byLabel[m.Label()] = m

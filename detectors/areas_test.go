@@ -152,3 +152,14 @@ func TestAnalyzerAreasCountPersonsOnce(t *testing.T) {
 		t.Errorf("areas %q, persons %d", got, v.Persons)
 	}
 }
+
+func TestAreaLookupsOnOddInput(t *testing.T) {
+	long := strings.Repeat("市", 10000)
+	for _, in := range []string{"\xff\xfe市", "市", "区", long, "愛知県" + long, "〒", "〒444-", "0564", strings.Repeat("0", 200)} {
+		if a, ok := AddressArea(in); ok {
+			t.Errorf("AddressArea(%.20q) = %q", in, a)
+		}
+		PostalArea(in)
+		PhoneArea(in)
+	}
+}
