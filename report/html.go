@@ -52,7 +52,8 @@ func htmlPath(p string) template.HTML {
 // WriteHTML writes r as one self-contained HTML5 page for people who decide
 // whether a deliverable may ship: a verdict banner (see Report.Verdict),
 // the number of people affected, an inline SVG chart of files per severity,
-// the scan facts, the FTP endpoints, every file with its verdict and its
+// bar charts of people by area (all files, and per file: areas.go), the
+// scan facts, the FTP endpoints, every file with its verdict and its
 // masked findings (in a <details> element), and what could not be scanned
 // completely or was skipped. CSS and SVG are inline; the page fetches
 // nothing. All report text is escaped by html/template. r is not modified.
