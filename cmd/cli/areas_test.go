@@ -325,3 +325,46 @@ func groupThousands(n int) string {
 	}
 	return s
 }
+
+// TestCustomerSweep: shards scanned with one --customer merge into the
+// report one process gives; parts scanned for different customers are
+// refused.
+func TestCustomerSweep(t *testing.T) {
+	dir := customerDelivery(t)
+	out := t.TempDir()
+	scan := func(name string, args ...string) string {
+		p := filepath.Join(out, name)
+		if code, _, stderr := run(t, append(append([]string{"scan", "--no-progress", "--format", "json", "-o", p}, args...), dir)...); code == ExitUsage {
+			t.Fatalf("%s: %s", name, stderr)
+		}
+		return p
+	}
+	whole := scan("whole.json", "--customer", "えびの市")
+	p1 := scan("p1.json", "--customer", "えびの市", "--shard", "1/2")
+	p2 := scan("p2.json", "--customer", "えびの市", "--shard", "2/2")
+	q2 := scan("q2.json", "--customer", "岡崎市", "--shard", "2/2")
+	code, js, stderr := run(t, "merge", "--format", "json", p1, p2)
+	if code != ExitFindings {
+		t.Fatalf("merge: exit %d: %s", code, stderr)
+	}
+	merged := decode(t, js)
+	data, err := os.ReadFile(whole)
+	if err != nil {
+		t.Fatal(err)
+	}
+	one := decode(t, string(data))
+	key := func(r *report.Report) string {
+		var b strings.Builder
+		fmt.Fprintf(&b, "%q %d %v|", r.Customer, r.Summary.Persons, r.Summary.BySeverity)
+		for _, f := range r.Files {
+			fmt.Fprintf(&b, "%s %v %v %s|", filepath.Base(f.Path), f.Severity, f.OtherCustomer, areasOf(&f))
+		}
+		return b.String()
+	}
+	if key(merged) != key(one) {
+		t.Errorf("merged:\n%s\none process:\n%s", key(merged), key(one))
+	}
+	if code, _, stderr := run(t, "merge", "--format", "json", p1, q2); code != ExitUsage || !strings.Contains(stderr, "different policies") {
+		t.Errorf("parts for two customers: exit %d, %s", code, stderr)
+	}
+}
