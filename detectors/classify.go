@@ -28,6 +28,7 @@ type FileVerdict struct {
 	Fields         []string       // kinds of data in the people's records (name, phone, …)
 	Categories     map[string]int // counted matches per category (dummy ones included)
 	Reasons        []Reason       // why: the evidence behind the class and the context that capped it
+	Areas          []AreaCount    // where its people live, most people first (areas.go)
 }
 
 // FindingSeverity is the severity of one of the file's matches: dummy
@@ -50,6 +51,7 @@ func (a *Analyzer) Result() (FileVerdict, []Located, int) {
 	if len(a.listed) >= minListed && len(a.listed)*listShare >= a.nonBlank && !a.document {
 		for _, l := range a.listed {
 			a.people.add([]string{l.key}, true)
+			a.keepArea(l.key, l.area)
 			a.fields |= l.fields
 			a.contactKeyed++
 			a.nrec++
@@ -95,6 +97,9 @@ func (a *Analyzer) Result() (FileVerdict, []Located, int) {
 	}
 	v.Reason = a.reason(v)
 	v.Reasons = a.reasons(v)
+	if v.Persons > 0 && !v.Dummy {
+		v.Areas = a.areas()
+	}
 	if v.Persons > 0 && !v.Dummy {
 		if a.tableRows > 0 && len(a.heads) > 0 {
 			v.Columns = append([]string(nil), a.heads...)

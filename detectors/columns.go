@@ -132,6 +132,16 @@ func (a *Analyzer) row(line int, offset int64, text []byte, ms []Located, cols [
 				m.Detector, m.Category, m.Value, m.Confidence = "jp-age", "age", string(v), confColumnWeak
 				a.add(r, m, a.keep(m))
 			}
+		case FieldPostalCode:
+			if covered(s, e, "postal_code") {
+				continue
+			}
+			if pv, ok := postalCell(v); ok {
+				m := at(s, e)
+				m.Detector, m.Category, m.Value, m.Confidence = "jp-postal", "postal_code", pv, confColumn
+				m.Dummy = dummies().postal[pv[:3]+pv[4:]] || allSame(pv)
+				a.add(r, m, a.keep(m))
+			}
 		case FieldAddress:
 			if covered(s, e, "address") || !looksLikeAddress(string(v)) {
 				continue

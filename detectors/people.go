@@ -14,6 +14,7 @@ import (
 type listedContact struct {
 	key    string
 	fields fieldSet
+	area   areaEvidence
 }
 
 // record is the personal data of one person: a table row, or a section
@@ -35,6 +36,8 @@ type record struct {
 	dummyKey        string    // tells dummy people apart
 	dummyNameKey    bool      // dummyKey is a name
 	pending         []Located // patron IDs and titles, kept once the record proves to be a person's
+
+	area areaEvidence // where its person lives (areas.go)
 }
 
 // mobileContact reports whether a record's contact value is a mobile
@@ -119,6 +122,7 @@ func (a *Analyzer) add(r *record, m Located, kept int) {
 		return
 	}
 	r.real++
+	r.noteArea(m)
 	if r.firstLine == 0 {
 		r.firstLine = m.Line
 	}
@@ -204,7 +208,7 @@ func (a *Analyzer) closeRecord() {
 		// An address alone on its line: one of a list of contacts if the
 		// file has several such lines (Result decides).
 		if len(a.listed) < maxPersonKeys {
-			a.listed = append(a.listed, listedContact{key: keys[0], fields: r.fields})
+			a.listed = append(a.listed, listedContact{key: keys[0], fields: r.fields, area: r.area})
 		}
 		return
 	}
@@ -248,6 +252,7 @@ func (a *Analyzer) closeRecord() {
 	hasContact := r.fields.has(FieldPhone) || r.fields.has(FieldEmail) || r.fields.has(FieldAddress) ||
 		r.fields.has(FieldPostalCode) || r.myNumber
 	a.people.add(keys, hasContact)
+	a.keepArea(keys[0], r.area)
 	switch {
 	case strings.HasPrefix(keys[0], "id:"):
 		a.idKeyed++

@@ -86,6 +86,7 @@ type Analyzer struct {
 	dictHits     int                     // … that are
 	idKeyed      int                     // persons' records keyed on a patron ID
 	contactKeyed int                     // … on a contact value alone
+	areaEv       map[uint64]areaEvidence // area evidence of persons' records, by their first identifier (areas.go)
 }
 
 // dictSampleLines is how many first lines are tried as dictionary

@@ -222,6 +222,7 @@ func scanTreeMem(ctx context.Context, it scanners.Item, opt *Options, ws *worksp
 		Persons:        v.Persons,
 		Findings:       total,
 		Dummy:          v.Dummy,
+		Areas:          report.AreasOf(v.Areas),
 		Reason:         v.Reason,
 		Why:            v.Reasons,
 		Columns:        v.Columns,

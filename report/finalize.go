@@ -64,7 +64,12 @@ func (r *Report) Finalize() {
 		if f.Severity >= detectors.Info && f.Severity <= detectors.Critical {
 			sum.BySeverity[f.Severity.String()]++
 		}
-		sum.Persons += f.Persons
+		if f.Findings > 0 || f.Severity > detectors.None {
+			sum.Files++
+		}
+		if !f.Dummy { // test people are no one (README: What persons counts)
+			sum.Persons += f.Persons
+		}
 		sum.MaxSeverity = max(sum.MaxSeverity, f.Severity)
 	}
 	for _, f := range r.Findings {

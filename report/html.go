@@ -52,7 +52,8 @@ func htmlPath(p string) template.HTML {
 // WriteHTML writes r as one self-contained HTML5 page for people who decide
 // whether a deliverable may ship: a verdict banner (see Report.Verdict),
 // the number of people affected, an inline SVG chart of files per severity,
-// the scan facts, the FTP endpoints, every file with its verdict and its
+// bar charts of people by area (all files, and per file: areas.go), the
+// scan facts, the FTP endpoints, every file with its verdict and its
 // masked findings (in a <details> element), and what could not be scanned
 // completely or was skipped. CSS and SVG are inline; the page fetches
 // nothing. All report text is escaped by html/template. r is not modified.
@@ -83,7 +84,9 @@ type htmlView struct {
 	MaxSevClass string
 	NotScanned  string
 
-	Chart htmlChart
+	Chart              htmlChart
+	Areas              *htmlAreas // people by area, all files (areas.go), or nil
+	AreaNote, Customer string
 
 	Changes *htmlChanges // since the previous run (--state), or nil
 
@@ -138,6 +141,8 @@ type htmlFile struct {
 	Summary            string
 	Rows               []htmlFinding
 	More               string
+	Areas              *htmlAreas // people by area (areas.go), or nil
+	Foreign            string     // another customer's people: the sentence
 }
 
 type htmlFinding struct {
@@ -208,14 +213,8 @@ func buildHTMLView(r *Report, opt HTMLOptions) *htmlView {
 	v.VerdictDetail = detail
 
 	blocks, errs := fileBlocks(r)
-	withData := 0
-	for _, b := range blocks {
-		if !errorOnly(b, errs) {
-			withData++
-		}
-	}
 	v.Persons = group(r.Summary.Persons)
-	v.FilesCount = group(withData)
+	v.FilesCount = group(r.Summary.Files)
 	v.MaxSeverity = sevLabel(t, r.Summary.MaxSeverity)
 	v.MaxSevClass = sevClass(r.Summary.MaxSeverity)
 	v.NotScanned = group(r.IncompleteCount())
@@ -225,9 +224,11 @@ func buildHTMLView(r *Report, opt HTMLOptions) *htmlView {
 	for _, e := range r.Endpoints {
 		v.Endpoints = append(v.Endpoints, buildEndpoint(e, t))
 	}
+	cust, _ := ParseCustomer(r.Customer)
 	for _, b := range blocks {
-		v.Files = append(v.Files, buildFile(b, errs, t))
+		v.Files = append(v.Files, withAreas(buildFile(b, errs, t), b.File, t, cust, r.Customer))
 	}
+	v.Areas, v.AreaNote, v.Customer = reportAreas(r, t, cust)
 	v.Errors = r.Errors
 	v.ErrorHead = t.htmlErrors(len(r.Errors))
 	v.Skipped = r.Skipped

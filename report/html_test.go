@@ -143,8 +143,8 @@ func TestWriteHTMLContent(t *testing.T) {
 	_, text := checkWellFormed(t, out)
 	for _, want := range []string{
 		"不合格", // the banner word
-		"重大 1 件のファイル、159 人分の個人データ", // the verdict sentence
-		"162",   // people affected (summary)
+		"重大 1 件のファイル、160 人分の個人データ", // the verdict sentence: summary.persons
+		"160",   // people affected (summary)
 		"延滞リスト", // classification in words
 		"列 氏名/電話番号/書名/返却期限", // the columns behind the verdict
 		"項目 氏名・電話番号・メール",    // the fields of a file's records

@@ -51,6 +51,7 @@ func Merge(in []MergeInput, opt MergeOptions) (*Report, error) {
 		StartedAt:  first.StartedAt,
 		FinishedAt: first.FinishedAt,
 		Targets:    slices.Clone(first.Targets),
+		Customer:   slices.Clone(first.Customer), // one policy: the same in every part
 	}
 	type rankedEndpoint struct {
 		rank int

@@ -43,6 +43,10 @@ type Report struct {
 	// stopped early: the report holds what was scanned so far. nil: the
 	// scan ran to its end.
 	Complete *bool `json:"complete,omitempty"`
+	// Customer names the areas the delivery or server belongs to
+	// (--customer, [customer]), as municipalities "愛知県岡崎市" or
+	// prefectures (extension).
+	Customer []string `json:"customer,omitempty"`
 }
 
 // Shard is one part of a sharded sweep: part Index of Count (1-based).
@@ -140,6 +144,11 @@ type File struct {
 	// UnreadablePages counts the pages of a document with no extractable
 	// text (scanned images).
 	UnreadablePages int `json:"unreadable_pages,omitempty"`
+	// Areas are whose people the file holds, by municipality (areas.go);
+	// OtherCustomer is true when most of them live outside the --customer
+	// areas.
+	Areas         []Area `json:"areas,omitempty"`
+	OtherCustomer bool   `json:"other_customer,omitempty"`
 }
 
 // Finding is one masked piece of personal data.
@@ -171,4 +180,8 @@ type Summary struct {
 	BySeverity  map[string]int     `json:"by_severity"`
 	Persons     int                `json:"persons"`
 	MaxSeverity detectors.Severity `json:"max_severity"`
+	// Files counts the files with findings (the files[] entries listed
+	// for their errors alone are not), as the HTML report's tile shows
+	// it (extension).
+	Files int `json:"files,omitempty"`
 }

@@ -210,6 +210,8 @@ func buildSARIF(r *Report) *sarifLog {
 		Properties: map[string]any{
 			"targets":      targets,
 			"persons":      r.Summary.Persons,
+			"by_severity":  r.Summary.BySeverity,
+			"files":        r.Summary.Files,
 			"max_severity": r.Summary.MaxSeverity.String(),
 		},
 	}

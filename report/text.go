@@ -150,6 +150,9 @@ func writeFiles(b *strings.Builder, r *Report, t *texts, maxF int) {
 			line += t.reasonSep + clean(fb.Reason)
 		}
 		b.WriteString(indent + line + "\n")
+		if al := areaLine(t, fb.File, r.Customer); al != "" {
+			b.WriteString(indent + clean(al) + "\n")
+		}
 
 		fs := slices.Clone(fb.findings)
 		slices.SortStableFunc(fs, compareFindings)
@@ -268,8 +271,8 @@ func writeVerdict(b *strings.Builder, r *Report, t *texts, failOn detectors.Seve
 		}
 		if f.files > 0 {
 			line += t.failFiles(parts, f.files)
-			if f.persons > 0 {
-				line += t.failPersons(f.persons)
+			if r.Summary.Persons > 0 { // one number, one source: summary.persons
+				line += t.failPersons(r.Summary.Persons)
 			}
 		}
 	} else {

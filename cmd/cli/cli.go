@@ -91,7 +91,14 @@ type scanFlags struct {
 	lang           string
 	maxFindings    int
 	sweep          sweepFlags // --shard, --exit-zero (shard.go)
+	customer       listFlag   // --customer AREA, repeatable
 }
+
+// listFlag is a repeatable string flag.
+type listFlag []string
+
+func (l *listFlag) String() string     { return strings.Join(*l, ",") }
+func (l *listFlag) Set(v string) error { *l = append(*l, v); return nil }
 
 func newScanFlags(out io.Writer) *scanFlags {
 	f := &scanFlags{fs: flag.NewFlagSet("rouei scan", flag.ContinueOnError)}
@@ -111,6 +118,7 @@ func newScanFlags(out io.Writer) *scanFlags {
 	fs.StringVar(&f.targets, "targets", "", "read more targets from `FILE`, one per line ('#' comments)")
 	fs.StringVar(&f.lang, "lang", "", "language of the text report: ja|en (default: from LC_ALL/LC_MESSAGES/LANG)")
 	fs.IntVar(&f.maxFindings, "max-findings-per-file", engine.DefaultMaxFindingsPerFile, "findings listed per file in the report (all are counted)")
+	fs.Var(&f.customer, "customer", "`AREA` the delivery or server belongs to: a municipality (name, or local government code) or a prefecture; repeatable. Lists whose people live mostly elsewhere are other_customer and critical")
 	f.sweep.register(fs)
 	return f
 }
@@ -142,6 +150,8 @@ type scanJob struct {
 	pol     *policy
 	opt     engine.Options
 	plan    *plan // with --shard: this part of the sweep (shard.go)
+	// customer is --customer, else the policy's [customer] areas.
+	customer *report.Customer
 }
 
 // setupScan parses a scan-like command line. ok is false when the command
@@ -203,6 +213,13 @@ func setupScan(args []string, stderr io.Writer) (j *scanJob, code int, ok bool) 
 			j.opt.Detectors = append(detectors.All(), pol.siteRules...)
 		}
 	}
+	specs := []string(f.customer)
+	if len(specs) == 0 && j.pol != nil {
+		specs = j.pol.Customer.Areas
+	}
+	if j.customer, err = report.ParseCustomer(specs); err != nil {
+		return usage("%v", err)
+	}
 	if err := j.setupSweep(); err != nil {
 		return usage("%v", err)
 	}
@@ -221,6 +238,7 @@ func (j *scanJob) run(ctx context.Context, stderr io.Writer) (*report.Report, er
 		opt.Progress = bar
 	}
 	r, err := engine.Scan(ctx, j.scanTargets(), opt)
+	r.ApplyCustomer(j.customer)
 	j.markShard(r)
 	if bar != nil {
 		bar.Finish()

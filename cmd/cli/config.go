@@ -63,6 +63,12 @@ type policy struct {
 		MaxHostBytes    int64    `toml:"max_host_bytes"`
 		Contact         string   `toml:"contact"`
 	} `toml:"ftp"`
+	// Customer names the areas the delivery or server belongs to, as
+	// --customer does (the flag wins): municipalities by name or local
+	// government code, or prefectures.
+	Customer struct {
+		Areas []string `toml:"areas"`
+	} `toml:"customer"`
 	// Rules are site rules in the shape of patterns/rules.toml (a
 	// vendor's own patron-ID format), run beside the built-in ones.
 	Rules []patterns.Rule `toml:"rule"`

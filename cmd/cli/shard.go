@@ -259,7 +259,8 @@ func (j *scanJob) policyDigest(baseline map[string]bool, lang report.Lang) strin
 		FTPWriteCheck  bool
 		FTPInsecureTLS bool
 		Baseline       []string
-	}{pol, lang, key, j.f.reveal, j.f.maxFindings, j.f.ftpWriteCheck, j.f.ftpInsecureTLS, fps}
+		Customer       []string
+	}{pol, lang, key, j.f.reveal, j.f.maxFindings, j.f.ftpWriteCheck, j.f.ftpInsecureTLS, fps, j.customer.Labels()}
 	b, err := json.Marshal(material)
 	if err != nil {
 		panic(err) // plain data: cannot fail
