@@ -118,6 +118,17 @@ func TestPersonsKeyOnTheStrongestIdentifier(t *testing.T) {
 		{name: "distinct IDs are distinct people even with one name", text: "利用者番号,氏名,電話番号\n" +
 			"50000001,鈴木 学,090-5555-1212\n50000002,鈴木 学,080-4444-3131\n",
 			class: ClassPatronRegistry, minSev: Critical, maxSev: Critical, persons: 2},
+		// Two IDs never join through a weaker key: namesakes born on one
+		// day, one name at one family number, one name at one address.
+		{name: "namesakes born on one day under two IDs", text: "利用者番号,氏名,生年月日,登録日\n" +
+			"61000001,伊藤 誠,1975-04-02,2019-01-10\n61000002,伊藤 誠,1975-04-02,2021-06-30\n61000003,森 早苗,1981-11-20,2020-03-03\n",
+			class: ClassPatronRegistry, minSev: Critical, maxSev: Critical, persons: 3},
+		{name: "one name at one number under two card numbers", text: "カード番号\t氏名\t電話番号\t書名\t返却期限\n" +
+			"7001\t中村 陽子\t0564-22-8137\t星の図鑑\t2005/06/01\n7002\t中村 陽子\t0564-22-8137\t川の図鑑\t2005/06/03\n7001\t中村陽子\t0564-22-8137\t花の図鑑\t2005/06/04\n",
+			class: ClassOverdueList, minSev: Critical, maxSev: Critical, persons: 2},
+		{name: "one name at one shared mailbox under two member numbers", text: "会員番号,氏名,メールアドレス\n" +
+			"8801,小川 直人,ogawa-family@mail-hanada.jp\n8802,小川 直人,ogawa-family@mail-hanada.jp\n8803,石井 薫,k.ishii@mail-hanada.jp\n",
+			class: ClassPatronRegistry, minSev: Critical, maxSev: Critical, persons: 3},
 	})
 }
 

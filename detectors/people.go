@@ -276,14 +276,15 @@ func (a *Analyzer) closeRecord() {
 type people struct {
 	seed     maphash.Seed
 	parent   map[uint64]uint64
-	contact  map[uint64]bool // roots whose person has contact data
-	n        int             // components
-	nContact int             // components with contact data
+	contact  map[uint64]bool   // roots whose person has contact data
+	ids      map[uint64]uint64 // roots whose person has a patron ID: its key
+	n        int               // components
+	nContact int               // components with contact data
 	overflow int
 }
 
 func newPeople(seed maphash.Seed) people {
-	return people{seed: seed, parent: map[uint64]uint64{}, contact: map[uint64]bool{}}
+	return people{seed: seed, parent: map[uint64]uint64{}, contact: map[uint64]bool{}, ids: map[uint64]uint64{}}
 }
 
 func (p *people) find(k uint64) uint64 {
@@ -301,8 +302,17 @@ func (p *people) find(k uint64) uint64 {
 
 // add records one person's identifiers (at least one) and whether the
 // record holds contact data.
+//
+// The patron ID is the strongest identifier: records under two different
+// IDs are two people even when they share a name and a birth date or a
+// phone (namesakes born on one day, a family's one number), so a key
+// never joins two components that each have an ID of their own.
 func (p *people) add(keys []string, contact bool) {
 	root, have := uint64(0), false
+	var id uint64 // the record's patron ID key (first of keys), 0: none
+	if strings.HasPrefix(keys[0], "id:") {
+		id = maphash.String(p.seed, keys[0])
+	}
 	var fresh []uint64
 	for _, key := range keys {
 		h := maphash.String(p.seed, key)
@@ -311,11 +321,21 @@ func (p *people) add(keys []string, contact bool) {
 			continue
 		}
 		r := p.find(h)
+		if other, ok := p.ids[r]; ok && id != 0 && other != id {
+			continue // another patron's identifier
+		}
 		if !have {
 			root, have = r, true
 			continue
 		}
 		if r != root {
+			if other, ok := p.ids[r]; ok {
+				if mine, ok := p.ids[root]; ok && mine != other {
+					continue // two patrons: not one person
+				}
+				p.ids[root] = other
+				delete(p.ids, r)
+			}
 			p.parent[r] = root
 			p.n--
 			if p.contact[r] {
@@ -343,6 +363,11 @@ func (p *people) add(keys []string, contact bool) {
 			break
 		}
 		p.parent[h] = root
+	}
+	if _, ok := p.ids[root]; !ok && id != 0 {
+		if _, known := p.parent[id]; known {
+			p.ids[root] = id
+		}
 	}
 	if contact && !p.contact[root] {
 		p.contact[root] = true
