@@ -43,6 +43,12 @@ type Report struct {
 	// stopped early: the report holds what was scanned so far. nil: the
 	// scan ran to its end.
 	Complete *bool `json:"complete,omitempty"`
+
+	// Spool, when set, holds the report's findings out of memory (a scan
+	// with Options.Spool): Findings is then empty, and the writers and
+	// Verdict read them from the spool (see EachFinding). Whoever made the
+	// spool closes it.
+	Spool *Spool `json:"-"`
 }
 
 // Shard is one part of a sharded sweep: part Index of Count (1-based).
