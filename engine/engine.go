@@ -72,6 +72,13 @@ type Options struct {
 	// and their errors and skips are not reported.
 	Part func(target, entry string) bool
 
+	// Spool, when set, takes each file's findings as the file completes,
+	// so that memory does not grow with them: the report's findings are
+	// then in the spool (Report.Spool), not in Report.Findings. The
+	// caller makes it (report.NewSpool) and closes it after writing the
+	// report. nil: findings are kept in memory.
+	Spool *report.Spool
+
 	state *scanState // shared by the workers of one scan
 }
 
@@ -124,10 +131,15 @@ func Scan(ctx context.Context, targets []string, opt Options) (*report.Report, e
 	}
 
 	all := slices.Concat(results...)
+	results = nil
 	for i := range all {
 		if all[i].dupOf != nil {
-			all[i] = resolveDup(all[i], opt.Reveal)
+			all[i] = resolveDup(all[i], &opt)
 		}
+	}
+	if opt.Spool != nil {
+		opt.spoolResults(all) // the repeated members' own copies, and any left
+		r.Spool = opt.Spool
 	}
 	for _, res := range all {
 		r.Stats.Bytes += res.bytes
@@ -143,11 +155,21 @@ func Scan(ctx context.Context, targets []string, opt Options) (*report.Report, e
 		if res.file != nil {
 			r.Files = append(r.Files, *res.file)
 		}
-		r.Findings = append(r.Findings, res.findings...)
+		if opt.Spool != nil {
+			opt.Spool.List(res.spooled) // in item order, as in memory
+		} else {
+			r.Findings = append(r.Findings, res.findings...)
+		}
 		r.Errors = append(r.Errors, res.errors...)
 		col.skips = append(col.skips, res.skips...)
 	}
 	r.Errors = append(col.errors, r.Errors...)
+	if opt.Spool != nil {
+		if lost, err := opt.Spool.Err(); err != nil {
+			r.Errors = append(r.Errors, report.Error{Path: SpoolPath, Error: fmt.Sprintf(
+				"%v: %d findings could not be kept for the report (their files' verdicts stand)", err, lost)})
+		}
+	}
 	interrupted := ctx.Err()
 	if interrupted != nil {
 		done := 0
@@ -178,6 +200,23 @@ func Scan(ctx context.Context, targets []string, opt Options) (*report.Report, e
 
 // InterruptedPath is the path of the error entry of an interrupted scan.
 const InterruptedPath = "(scan)"
+
+// SpoolPath is the path of the error entry of a findings spool that
+// could not be written (a full disk).
+const SpoolPath = "(findings spool)"
+
+// spoolResults moves the findings of rs to the spool (with Options.Spool).
+func (o *Options) spoolResults(rs []fileResult) {
+	if o.Spool == nil {
+		return
+	}
+	for i := range rs {
+		if len(rs[i].findings) > 0 {
+			rs[i].spooled = append(rs[i].spooled, o.Spool.Write(rs[i].findings)...)
+			rs[i].findings = nil
+		}
+	}
+}
 
 func (o Options) withDefaults() Options {
 	if o.Detectors == nil {
@@ -232,6 +271,7 @@ func scanItems(ctx context.Context, items []scanners.Item, parts []func(string) 
 					ws.part = parts[i]
 				}
 				results[i] = scanTree(ctx, items[i], opt, ws, 0, false)
+				opt.spoolResults(results[i])
 				if opt.Progress != nil {
 					opt.Progress.Done(max(items[i].Size, 0))
 				}
