@@ -2,10 +2,10 @@ package report
 
 import (
 	"bufio"
-	"bytes"
-	"encoding/json"
+	"encoding/binary"
 	"errors"
 	"fmt"
+	"math"
 	"os"
 	"slices"
 	"sync"
@@ -16,7 +16,7 @@ import (
 // Spool keeps a scan's findings out of memory: in a private temp file
 // (mode 0600, unlinked at once where the system allows, so that nothing
 // is left behind even if the process is killed; else removed by Close),
-// one compact JSON line a finding. The engine writes each file's findings
+// each finding a compact binary record (appendFinding). The engine writes each file's findings
 // as the file completes (Write), then lists them in the report in item
 // order (List); the writers read them back grouped by file, in report
 // order. A Report whose Spool is set has its findings there, not in
@@ -26,12 +26,11 @@ type Spool struct {
 	f        *os.File
 	name     string // still to remove at Close ("" once unlinked)
 	w        *bufio.Writer
-	size     int64        // bytes written
-	buf      bytes.Buffer // one encoded finding
-	enc      *json.Encoder
-	err      error // the first write error: the findings written after it are lost
-	lost     int   // findings not written because of err
-	readErr  error // the first read error (writers that cannot return one at once report it at the end)
+	size     int64  // bytes written
+	buf      []byte // one encoded finding
+	err      error  // the first write error: the findings written after it are lost
+	lost     int    // findings not written because of err
+	readErr  error  // the first read error (writers that cannot return one at once report it at the end)
 	listed   []span
 	byPath   map[string][]int // listed spans by path, in listing order
 	count    int              // findings listed
@@ -63,8 +62,6 @@ func NewSpool(dir string) (*Spool, error) {
 		s.name = "" // unlinked: gone with the process, whatever happens
 	}
 	s.w = bufio.NewWriterSize(f, 256<<10)
-	s.enc = json.NewEncoder(&s.buf)
-	s.enc.SetEscapeHTML(false)
 	return s, nil
 }
 
@@ -112,18 +109,13 @@ func (s *Spool) Write(fs []Finding) SpoolRef {
 	var ref SpoolRef
 	for i := range fs {
 		f := &fs[i]
-		s.buf.Reset()
-		if err := s.enc.Encode(f); err != nil {
+		s.buf = appendFinding(s.buf[:0], f)
+		if _, err := s.w.Write(s.buf); err != nil {
 			s.err = fmt.Errorf("report: findings spool: %w", err)
 			s.lost += len(fs)
 			return nil
 		}
-		if _, err := s.w.Write(s.buf.Bytes()); err != nil {
-			s.err = fmt.Errorf("report: findings spool: %w", err)
-			s.lost += len(fs)
-			return nil
-		}
-		n := int64(s.buf.Len())
+		n := int64(len(s.buf))
 		if k := len(ref) - 1; k >= 0 && ref[k].path == f.Path {
 			ref[k].n += n
 			ref[k].count++
@@ -197,14 +189,8 @@ func (s *Spool) readSpan(sp span) (out []Finding, err error) {
 	}
 	out = make([]Finding, 0, sp.count)
 	for len(buf) > 0 {
-		line := buf
-		if i := bytes.IndexByte(buf, '\n'); i >= 0 {
-			line, buf = buf[:i], buf[i+1:]
-		} else {
-			buf = nil
-		}
 		var fd Finding
-		if err := json.Unmarshal(line, &fd); err != nil {
+		if buf, err = readFinding(buf, &fd); err != nil {
 			return out, fmt.Errorf("report: reading the findings spool: %w", err)
 		}
 		if s.baseline != nil && s.baseline[fd.Fingerprint] {
@@ -428,4 +414,85 @@ func (r *Report) spoolErr() error {
 	r.Spool.mu.Lock()
 	defer r.Spool.mu.Unlock()
 	return r.Spool.readErr
+}
+
+// appendFinding appends f's record: its fields in order, strings and
+// numbers as varints (a string as its length then its bytes), the
+// confidence as its IEEE bits. Every field of Finding is kept
+// (TestSpoolKeepsEveryField fails when one is added without its place
+// here).
+func appendFinding(b []byte, f *Finding) []byte {
+	str := func(s string) {
+		b = binary.AppendUvarint(b, uint64(len(s)))
+		b = append(b, s...)
+	}
+	str(f.Fingerprint)
+	str(f.Path)
+	b = binary.AppendVarint(b, int64(f.Line))
+	b = binary.AppendVarint(b, f.Offset)
+	str(f.Detector)
+	str(f.Category)
+	b = binary.AppendVarint(b, int64(f.Severity))
+	b = binary.LittleEndian.AppendUint64(b, math.Float64bits(f.Confidence))
+	str(f.Evidence)
+	str(f.Context)
+	if f.Baselined {
+		return append(b, 1)
+	}
+	return append(b, 0)
+}
+
+var errSpoolRecord = errors.New("broken record")
+
+// readFinding decodes the record at the start of b into f and returns
+// the rest.
+func readFinding(b []byte, f *Finding) ([]byte, error) {
+	bad := false
+	uv := func() uint64 {
+		v, n := binary.Uvarint(b)
+		if n <= 0 {
+			bad = true
+			return 0
+		}
+		b = b[n:]
+		return v
+	}
+	sv := func() int64 {
+		v, n := binary.Varint(b)
+		if n <= 0 {
+			bad = true
+			return 0
+		}
+		b = b[n:]
+		return v
+	}
+	str := func() string {
+		n := uv()
+		if bad || n > uint64(len(b)) {
+			bad = true
+			return ""
+		}
+		s := string(b[:n])
+		b = b[n:]
+		return s
+	}
+	f.Fingerprint = str()
+	f.Path = str()
+	f.Line = int(sv())
+	f.Offset = sv()
+	f.Detector = str()
+	f.Category = str()
+	f.Severity = detectors.Severity(sv())
+	if bad || len(b) < 8 {
+		return nil, errSpoolRecord
+	}
+	f.Confidence = math.Float64frombits(binary.LittleEndian.Uint64(b))
+	b = b[8:]
+	f.Evidence = str()
+	f.Context = str()
+	if bad || len(b) < 1 {
+		return nil, errSpoolRecord
+	}
+	f.Baselined = b[0] == 1
+	return b[1:], nil
 }

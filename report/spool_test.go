@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"os"
+	"reflect"
 	"slices"
 	"testing"
 
@@ -201,5 +202,48 @@ func TestSpoolFileIsPrivateAndRemoved(t *testing.T) {
 	}
 	if _, err := s.Read(SpoolRef{{path: "a", n: 10, count: 1}}); err == nil {
 		t.Errorf("reading a closed spool did not fail")
+	}
+}
+
+// Every field of Finding survives the spool: a field added to Finding
+// without its place in appendFinding/readFinding fails here.
+func TestSpoolKeepsEveryField(t *testing.T) {
+	var f Finding
+	v := reflect.ValueOf(&f).Elem()
+	for i := 0; i < v.NumField(); i++ {
+		fv := v.Field(i)
+		switch fv.Kind() {
+		case reflect.String:
+			fv.SetString(fmt.Sprintf("値%d-\n\x00", i))
+		case reflect.Int, reflect.Int64, reflect.Int32:
+			fv.SetInt(int64(1000*i + 7))
+		case reflect.Float64:
+			fv.SetFloat(0.125 + float64(i))
+		case reflect.Bool:
+			fv.SetBool(true)
+		default:
+			t.Fatalf("Finding.%s: kind %v has no place in the spool record", v.Type().Field(i).Name, fv.Kind())
+		}
+	}
+	s, err := NewSpool(t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	neg := f
+	neg.Line, neg.Offset, neg.Confidence, neg.Baselined, neg.Evidence = -1, -1<<40, 0, false, ""
+	got, err := s.Read(s.Write([]Finding{f, neg, {}}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(got) != 3 || got[0] != f || got[1] != neg || got[2] != (Finding{}) {
+		t.Errorf("read back %+v\nwant %+v, %+v and a zero one", got, f, neg)
+	}
+	// a damaged record is an error, not a silent short read
+	for _, cut := range []int{1, 5, 20} {
+		rec := appendFinding(nil, &f)
+		if _, err := readFinding(rec[:len(rec)-cut], new(Finding)); err == nil {
+			t.Errorf("a record cut by %d bytes decoded", cut)
+		}
 	}
 }

@@ -21,10 +21,11 @@ import (
 // maxrss), wall time and findings: memory must stay flat as the tree and
 // its findings grow, and under 256 MB. It is slow, so it runs only when
 // ROUEI_MEMTEST is set: "1" for the default sizes, or a list of factors
-// ("1,2,5,10"). ROUEI_MEMTEST_MB is the unit in MB (default 10),
+// ("1,2,5,10"). ROUEI_MEMTEST_MB is the unit in MB (default 2: 10× is a 20 MB tree with about 260,000 findings),
 // ROUEI_BIN a binary to measure instead of building this tree's (an
 // older build, for before/after figures), ROUEI_MEMTEST_ARGS extra scan
-// flags (space separated).
+// flags (space separated), ROUEI_MEMTEST_DIR a directory to write the
+// tree to and keep.
 func TestPeakRSSFlat(t *testing.T) {
 	spec := os.Getenv("ROUEI_MEMTEST")
 	if spec == "" {
@@ -41,7 +42,7 @@ func TestPeakRSSFlat(t *testing.T) {
 			factors = append(factors, n)
 		}
 	}
-	unit := int64(10)
+	unit := int64(2)
 	if s := os.Getenv("ROUEI_MEMTEST_MB"); s != "" {
 		n, err := strconv.ParseInt(s, 10, 64)
 		if err != nil || n < 1 {
@@ -61,6 +62,10 @@ func TestPeakRSSFlat(t *testing.T) {
 
 	root := t.TempDir()
 	tree := filepath.Join(root, "tree")
+	if d := os.Getenv("ROUEI_MEMTEST_DIR"); d != "" {
+		tree = d // kept, for profiling (rouei scan --cpuprofile …)
+		os.RemoveAll(tree)
+	}
 	var size int64
 	seed := uint64(1)
 	files := 0
