@@ -51,16 +51,25 @@ func writeReportJSON(w io.Writer, r *Report, pretty bool) error {
 		}
 		s.key(name, 1, first)
 		first = false
-		if sf.Name == "Findings" {
+		switch {
+		case sf.Name == "Findings":
 			s.array(1, func(elem func(v any)) error {
 				return c.eachFinding(c.Files, func(f *Finding) error {
 					elem(f)
 					return s.err
 				})
 			})
-			continue
+		case fv.Kind() == reflect.Slice && !fv.IsNil():
+			// files, errors …: one element at a time too
+			s.array(1, func(elem func(v any)) error {
+				for j := 0; j < fv.Len() && s.err == nil; j++ {
+					elem(fv.Index(j).Addr().Interface())
+				}
+				return nil
+			})
+		default:
+			s.value(fv.Interface(), 1)
 		}
-		s.value(fv.Interface(), 1)
 	}
 	s.nl(0)
 	s.raw("}\n")

@@ -357,6 +357,7 @@ func runScan(args []string, stdout, stderr io.Writer) int {
 			err = bw.Flush()
 		}
 	}
+	stopProfiles(stderr) // the heap profile with the report still held
 	if err != nil {
 		fmt.Fprintf(stderr, "rouei: writing the report: %v\n", err)
 		return ExitUsage
@@ -454,8 +455,8 @@ func (j *scanJob) spool(stderr io.Writer) func() {
 	return func() { sp.Close() }
 }
 
-// startProfiles starts --cpuprofile; the returned func stops it and
-// writes --memprofile.
+// startProfiles starts --cpuprofile; the returned func (once; later
+// calls do nothing) stops it and writes --memprofile.
 func startProfiles(f *scanFlags) (func(io.Writer), error) {
 	var cpu *os.File
 	if f.cpuProfile != "" {
@@ -468,21 +469,23 @@ func startProfiles(f *scanFlags) (func(io.Writer), error) {
 			return nil, fmt.Errorf("--cpuprofile: %w", err)
 		}
 	}
-	return func(stderr io.Writer) {
-		if cpu != nil {
-			pprof.StopCPUProfile()
-			if err := cpu.Close(); err != nil {
-				fmt.Fprintf(stderr, "rouei: --cpuprofile: %v\n", err)
-			}
+	var once sync.Once
+	return func(stderr io.Writer) { once.Do(func() { stopProfiles(f, cpu, stderr) }) }, nil
+}
+
+func stopProfiles(f *scanFlags, cpu *os.File, stderr io.Writer) {
+	if cpu != nil {
+		pprof.StopCPUProfile()
+		if err := cpu.Close(); err != nil {
+			fmt.Fprintf(stderr, "rouei: --cpuprofile: %v\n", err)
 		}
-		if f.memProfile != "" {
-			runtime.GC() // the heap as it stands, not as of the last collection
-			err := writeFileAtomic(f.memProfile, pprof.WriteHeapProfile)
-			if err != nil {
-				fmt.Fprintf(stderr, "rouei: --memprofile: %v\n", err)
-			}
+	}
+	if f.memProfile != "" {
+		runtime.GC() // the heap as it stands, not as of the last collection
+		if err := writeFileAtomic(f.memProfile, pprof.WriteHeapProfile); err != nil {
+			fmt.Fprintf(stderr, "rouei: --memprofile: %v\n", err)
 		}
-	}, nil
+	}
 }
 
 // runBaseline scans the targets and writes the fingerprints of today's
