@@ -150,3 +150,30 @@ func repeatsZip(t *testing.T, path string) {
 		t.Fatal(err)
 	}
 }
+
+// A spool that cannot take the findings (a full disk; here, closed)
+// loses them with an error entry: the files' verdicts stand and the run
+// is not passed as clean.
+func TestSpoolFailureIsReported(t *testing.T) {
+	sp, err := report.NewSpool(t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	sp.Close()
+	r, err := Scan(context.Background(), []string{samples.DeliverableDir()}, Options{Spool: sp})
+	if err != nil {
+		t.Fatal(err)
+	}
+	found := false
+	for _, e := range r.Errors {
+		if e.Path == SpoolPath && strings.Contains(e.Error, "findings could not be kept") {
+			found = true
+		}
+	}
+	if !found || r.Verdict(detectors.High) != report.Fail || r.Verdict(detectors.None) != report.Incomplete {
+		t.Errorf("spool error entry %v; verdicts %v / %v", found, r.Verdict(detectors.High), r.Verdict(detectors.None))
+	}
+	if len(r.Files) == 0 || r.Summary.MaxSeverity < detectors.High {
+		t.Errorf("the files' verdicts were lost with the findings: %d files, max %v", len(r.Files), r.Summary.MaxSeverity)
+	}
+}
