@@ -37,7 +37,7 @@ const (
 
 const usageText = `usage: rouei scan [flags] TARGET...
        rouei baseline -o FILE [flags] TARGET...
-       rouei merge [-o FILE] [--format F] [--fail-on S] [--state FILE] REPORT.json|DIR...   (shard reports → one report)
+       rouei merge [-o FILE] [--format F] [--pretty] [--fail-on S] [--state FILE] REPORT.json|DIR...   (shard reports → one report)
        rouei allow-hash --key KEY < VALUES    (lines "category value": prints keyed hashes for allow.values)
        rouei version
 

@@ -37,7 +37,7 @@ func runMerge(args []string, stdout, stderr io.Writer) int {
 	pretty := fs.Bool("pretty", false, "indent the json and sarif reports (default: compact, one line)")
 	state := fs.String("state", "", "history `FILE` (SQLite): compare the whole sweep with the previous one over the same targets, as one scan --state does")
 	fs.Usage = func() {
-		fmt.Fprintln(stderr, "usage: rouei merge [-o FILE] [--format F] [--fail-on S] [--state FILE] REPORT.json|DIR...")
+		fmt.Fprintln(stderr, "usage: rouei merge [-o FILE] [--format F] [--pretty] [--fail-on S] [--state FILE] REPORT.json|DIR...")
 		fs.PrintDefaults()
 	}
 	var paths []string
