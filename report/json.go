@@ -55,7 +55,11 @@ func writeReportJSON(w io.Writer, r *Report, pretty bool) error {
 		case sf.Name == "Findings":
 			s.array(1, func(elem func(v any)) error {
 				return c.eachFinding(c.Files, func(f *Finding) error {
-					elem(f)
+					if s.pretty {
+						elem(f)
+					} else {
+						elem(compactFinding{f})
+					}
 					return s.err
 				})
 			})
@@ -101,11 +105,12 @@ func emptyJSON(v reflect.Value) bool {
 // jsonStream writes one JSON document piece by piece, compact or
 // indented exactly as json.Encoder with SetIndent("", "  ") would.
 type jsonStream struct {
-	w      *bufio.Writer
-	pretty bool
-	buf    bytes.Buffer
-	enc    *json.Encoder
-	err    error
+	w       *bufio.Writer
+	pretty  bool
+	buf     bytes.Buffer
+	scratch []byte
+	enc     *json.Encoder
+	err     error
 }
 
 func newJSONStream(w io.Writer, pretty bool) *jsonStream {
@@ -140,9 +145,17 @@ func (s *jsonStream) key(name string, level int, first bool) {
 	}
 }
 
+// compactFinding is a finding that jsonStream writes by appendFindingJSON.
+type compactFinding struct{ f *Finding }
+
 // value writes v as a value at nesting level.
 func (s *jsonStream) value(v any, level int) {
 	if s.err != nil {
+		return
+	}
+	if cf, ok := v.(compactFinding); ok {
+		s.scratch = appendFindingJSON(s.scratch[:0], cf.f)
+		_, s.err = s.w.Write(s.scratch)
 		return
 	}
 	s.buf.Reset()
