@@ -26,6 +26,8 @@ type scanState struct {
 
 	seenMu sync.Mutex
 	seen   map[[sha256.Size]byte]*contentRef // contents of the members scanned so far
+
+	clean cleanTally // the top-level items with nothing to report (engine.go)
 }
 
 // contentRef is the first occurrence of a member's content in the scan.

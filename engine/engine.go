@@ -8,8 +8,8 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"iter"
 	"runtime"
-	"slices"
 	"sync"
 	"time"
 
@@ -130,18 +130,20 @@ func Scan(ctx context.Context, targets []string, opt Options) (*report.Report, e
 		}
 	}
 
-	all := slices.Concat(results...)
-	results = nil
-	for i := range all {
-		if all[i].dupOf != nil {
-			all[i] = resolveDup(all[i], &opt)
+	// the clean items, counted as they completed (scanItems)
+	t := &opt.state.clean
+	r.Stats.Bytes, r.Stats.Files, r.Stats.Archives = t.bytes, t.files, t.archives
+	read += t.files + t.archives
+	for m, n := range t.media {
+		if r.Stats.Media == nil {
+			r.Stats.Media = map[string]int{}
 		}
+		r.Stats.Media[m] += n
 	}
 	if opt.Spool != nil {
-		opt.spoolResults(all) // the repeated members' own copies, and any left
 		r.Spool = opt.Spool
 	}
-	for _, res := range all {
+	for res := range resolved(results, &opt) {
 		r.Stats.Bytes += res.bytes
 		countMedia(&r.Stats, res.media)
 		switch {
@@ -200,6 +202,70 @@ func Scan(ctx context.Context, targets []string, opt Options) (*report.Report, e
 
 // InterruptedPath is the path of the error entry of an interrupted scan.
 const InterruptedPath = "(scan)"
+
+// resolved returns the results in item order, each repeated member
+// resolved into its own verdict (resolveDup) and, with a spool, its
+// findings spooled.
+func resolved(results [][]fileResult, opt *Options) iter.Seq[fileResult] {
+	return func(yield func(fileResult) bool) {
+		for _, rs := range results {
+			for _, res := range rs {
+				if res.dupOf != nil {
+					res = resolveDup(res, opt)
+					if opt.Spool != nil {
+						one := []fileResult{res}
+						opt.spoolResults(one)
+						res = one[0]
+					}
+				}
+				if !yield(res) {
+					return
+				}
+			}
+		}
+	}
+}
+
+// cleanTally counts the items that had nothing to report, folded as
+// they complete so that memory does not grow with them.
+type cleanTally struct {
+	mu              sync.Mutex
+	bytes           int64
+	files, archives int
+	media           map[string]int
+}
+
+// fold counts rs and reports true when rs is one item with nothing to
+// report: no verdict, findings, errors, skips or repeat to resolve.
+func (t *cleanTally) fold(rs []fileResult) bool {
+	if len(rs) != 1 {
+		return false
+	}
+	r := &rs[0]
+	if r.file != nil || len(r.findings) > 0 || len(r.spooled) > 0 || len(r.errors) > 0 || len(r.skips) > 0 || r.dupOf != nil {
+		return false
+	}
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	t.bytes += r.bytes
+	switch {
+	case r.archive:
+		t.archives++
+	case r.opened:
+		t.files++
+	}
+	if r.media != "" {
+		if t.media == nil {
+			t.media = map[string]int{}
+		}
+		t.media[r.media]++
+	}
+	return true
+}
+
+// folded is the result slot of an item counted in cleanTally: empty,
+// but not nil (nil is an item not started).
+var folded = []fileResult{}
 
 // SpoolPath is the path of the error entry of a findings spool that
 // could not be written (a full disk).
@@ -270,10 +336,16 @@ func scanItems(ctx context.Context, items []scanners.Item, parts []func(string) 
 				if i < len(parts) {
 					ws.part = parts[i]
 				}
-				results[i] = scanTree(ctx, items[i], opt, ws, 0, false)
-				opt.spoolResults(results[i])
+				rs := scanTree(ctx, items[i], opt, ws, 0, false)
+				opt.spoolResults(rs)
+				if opt.state.clean.fold(rs) {
+					rs = folded
+				}
+				results[i] = rs
+				size := items[i].Size
+				items[i] = scanners.Item{} // its paths and opener are not needed any more
 				if opt.Progress != nil {
-					opt.Progress.Done(max(items[i].Size, 0))
+					opt.Progress.Done(max(size, 0))
 				}
 			}
 		}()
