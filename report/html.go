@@ -1,6 +1,7 @@
 package report
 
 import (
+	"bufio"
 	_ "embed"
 	"fmt"
 	"html/template"
@@ -58,14 +59,15 @@ func htmlPath(p string) template.HTML {
 // nothing. All report text is escaped by html/template. r is not modified.
 func WriteHTML(w io.Writer, r *Report, opt HTMLOptions) error {
 	v := buildHTMLView(r, opt)
-	var b strings.Builder
-	if err := htmlTemplate.Execute(&b, v); err != nil {
-		return fmt.Errorf("report: rendering HTML: %w", err)
-	}
 	if err := r.spoolErr(); err != nil {
 		return fmt.Errorf("report: rendering HTML: %w", err)
 	}
-	if _, err := io.WriteString(w, b.String()); err != nil {
+	// straight to w: the page of a large report is not held a second time
+	bw := bufio.NewWriterSize(w, 64<<10)
+	if err := htmlTemplate.Execute(bw, v); err != nil {
+		return fmt.Errorf("report: rendering HTML: %w", err)
+	}
+	if err := bw.Flush(); err != nil {
 		return fmt.Errorf("report: writing HTML: %w", err)
 	}
 	return nil
@@ -275,7 +277,7 @@ func fileBlocks(r *Report, limit int) ([]fileBlock, map[string][]string) {
 		g.count++
 		g.maxSev = max(g.maxSev, f.Severity)
 		g.shown = append(g.shown, *f)
-		if len(g.shown) >= 2*limit+64 {
+		if len(g.shown) > 2*limit {
 			trim(g) // stable: the same first ones as sorting all
 		}
 		return nil
