@@ -279,7 +279,7 @@ func TestRepeatedMemberKeepsItsOwnNotice(t *testing.T) {
 	if len(rs) != 3 || rs[2].dupOf == nil {
 		t.Fatalf("%d results; the second member is not a repeat", len(rs))
 	}
-	r := resolveDup(rs[2], false)
+	r := resolveDup(rs[2], &opt)
 	if r.file == nil || r.file.Path != "n.box!/?../../b.txt" || len(r.errors) != 1 || !strings.Contains(r.errors[0].Error, "escapes") {
 		t.Errorf("repeat: file %+v errors %v", r.file, r.errors)
 	}

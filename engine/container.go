@@ -26,6 +26,8 @@ type scanState struct {
 
 	seenMu sync.Mutex
 	seen   map[[sha256.Size]byte]*contentRef // contents of the members scanned so far
+
+	clean cleanTally // the top-level items with nothing to report (engine.go)
 }
 
 // contentRef is the first occurrence of a member's content in the scan.
@@ -224,6 +226,7 @@ func scanMember(ctx context.Context, child scanners.Item, text bool, opt *Option
 		child.Size = int64(len(buf))
 		child.Open = func() (io.ReadCloser, error) { return io.NopCloser(bytes.NewReader(buf)), nil }
 		rs := scanTreeMem(ctx, child, opt, ws, depth, text, buf)
+		opt.spoolResults(rs)
 		opt.state.scanned(key, rs)
 		return rs, int64(len(buf))
 	}
@@ -236,6 +239,7 @@ func scanMember(ctx context.Context, child scanners.Item, text bool, opt *Option
 	cr := &countingReader{r: io.MultiReader(bytes.NewReader(buf), rest)}
 	child.Open = func() (io.ReadCloser, error) { return io.NopCloser(cr), nil }
 	rs := scanTree(ctx, child, opt, ws, depth, text)
+	opt.spoolResults(rs)
 	return rs, cr.n
 }
 
@@ -312,7 +316,8 @@ func errorResult(path string, err error) fileResult {
 // inside the first one (worst severity and its classification, people
 // and findings of the distinct contents inside); its members' findings
 // are listed once, at the first occurrence's paths.
-func resolveDup(res fileResult, reveal bool) (out fileResult) {
+func resolveDup(res fileResult, opt *Options) (out fileResult) {
+	reveal := opt.Reveal
 	defer func() {
 		// the member's own notices (a name with path tricks) stay its own
 		out.errors = append(out.errors, res.errors...)
@@ -341,7 +346,14 @@ func resolveDup(res fileResult, reveal bool) (out fileResult) {
 		}
 		f.Reason = note + joinReason(f.Reason)
 		out.file = &f
-		out.findings = rebase(head.findings, res.path, res.rel, reveal)
+		fs := head.findings
+		if len(head.spooled) > 0 {
+			var err error
+			if fs, err = opt.Spool.Read(head.spooled); err != nil {
+				out.errors = append(out.errors, errorf(res.path, "%v: its findings are missing from this report", err))
+			}
+		}
+		out.findings = rebase(fs, res.path, res.rel, reveal)
 		return out
 	}
 	agg := report.File{Path: res.path, Classification: detectors.ClassNone}

@@ -8,8 +8,8 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"iter"
 	"runtime"
-	"slices"
 	"sync"
 	"time"
 
@@ -72,6 +72,13 @@ type Options struct {
 	// and their errors and skips are not reported.
 	Part func(target, entry string) bool
 
+	// Spool, when set, takes each file's findings as the file completes,
+	// so that memory does not grow with them: the report's findings are
+	// then in the spool (Report.Spool), not in Report.Findings. The
+	// caller makes it (report.NewSpool) and closes it after writing the
+	// report. nil: findings are kept in memory.
+	Spool *report.Spool
+
 	state *scanState // shared by the workers of one scan
 }
 
@@ -123,13 +130,20 @@ func Scan(ctx context.Context, targets []string, opt Options) (*report.Report, e
 		}
 	}
 
-	all := slices.Concat(results...)
-	for i := range all {
-		if all[i].dupOf != nil {
-			all[i] = resolveDup(all[i], opt.Reveal)
+	// the clean items, counted as they completed (scanItems)
+	t := &opt.state.clean
+	r.Stats.Bytes, r.Stats.Files, r.Stats.Archives = t.bytes, t.files, t.archives
+	read += t.files + t.archives
+	for m, n := range t.media {
+		if r.Stats.Media == nil {
+			r.Stats.Media = map[string]int{}
 		}
+		r.Stats.Media[m] += n
 	}
-	for _, res := range all {
+	if opt.Spool != nil {
+		r.Spool = opt.Spool
+	}
+	for res := range resolved(results, &opt) {
 		r.Stats.Bytes += res.bytes
 		countMedia(&r.Stats, res.media)
 		switch {
@@ -143,11 +157,21 @@ func Scan(ctx context.Context, targets []string, opt Options) (*report.Report, e
 		if res.file != nil {
 			r.Files = append(r.Files, *res.file)
 		}
-		r.Findings = append(r.Findings, res.findings...)
+		if opt.Spool != nil {
+			opt.Spool.List(res.spooled) // in item order, as in memory
+		} else {
+			r.Findings = append(r.Findings, res.findings...)
+		}
 		r.Errors = append(r.Errors, res.errors...)
 		col.skips = append(col.skips, res.skips...)
 	}
 	r.Errors = append(col.errors, r.Errors...)
+	if opt.Spool != nil {
+		if lost, err := opt.Spool.Err(); err != nil {
+			r.Errors = append(r.Errors, report.Error{Path: SpoolPath, Error: fmt.Sprintf(
+				"%v: %d findings could not be kept for the report (their files' verdicts stand)", err, lost)})
+		}
+	}
 	interrupted := ctx.Err()
 	if interrupted != nil {
 		done := 0
@@ -178,6 +202,87 @@ func Scan(ctx context.Context, targets []string, opt Options) (*report.Report, e
 
 // InterruptedPath is the path of the error entry of an interrupted scan.
 const InterruptedPath = "(scan)"
+
+// resolved returns the results in item order, each repeated member
+// resolved into its own verdict (resolveDup) and, with a spool, its
+// findings spooled.
+func resolved(results [][]fileResult, opt *Options) iter.Seq[fileResult] {
+	return func(yield func(fileResult) bool) {
+		for _, rs := range results {
+			for _, res := range rs {
+				if res.dupOf != nil {
+					res = resolveDup(res, opt)
+					if opt.Spool != nil {
+						one := []fileResult{res}
+						opt.spoolResults(one)
+						res = one[0]
+					}
+				}
+				if !yield(res) {
+					return
+				}
+			}
+		}
+	}
+}
+
+// cleanTally counts the items that had nothing to report, folded as
+// they complete so that memory does not grow with them.
+type cleanTally struct {
+	mu              sync.Mutex
+	bytes           int64
+	files, archives int
+	media           map[string]int
+}
+
+// fold counts rs and reports true when rs is one item with nothing to
+// report: no verdict, findings, errors, skips or repeat to resolve.
+func (t *cleanTally) fold(rs []fileResult) bool {
+	if len(rs) != 1 {
+		return false
+	}
+	r := &rs[0]
+	if r.file != nil || len(r.findings) > 0 || len(r.spooled) > 0 || len(r.errors) > 0 || len(r.skips) > 0 || r.dupOf != nil {
+		return false
+	}
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	t.bytes += r.bytes
+	switch {
+	case r.archive:
+		t.archives++
+	case r.opened:
+		t.files++
+	}
+	if r.media != "" {
+		if t.media == nil {
+			t.media = map[string]int{}
+		}
+		t.media[r.media]++
+	}
+	return true
+}
+
+// folded is the result slot of an item counted in cleanTally: empty,
+// but not nil (nil is an item not started).
+var folded = []fileResult{}
+
+// SpoolPath is the path of the error entry of a findings spool that
+// could not be written (a full disk).
+const SpoolPath = "(findings spool)"
+
+// spoolResults moves the findings of rs to the spool (with Options.Spool).
+func (o *Options) spoolResults(rs []fileResult) {
+	if o.Spool == nil {
+		return
+	}
+	for i := range rs {
+		if len(rs[i].findings) > 0 {
+			rs[i].spooled = append(rs[i].spooled, o.Spool.Write(rs[i].findings)...)
+			rs[i].findings = nil
+		}
+	}
+}
 
 func (o Options) withDefaults() Options {
 	if o.Detectors == nil {
@@ -231,9 +336,16 @@ func scanItems(ctx context.Context, items []scanners.Item, parts []func(string) 
 				if i < len(parts) {
 					ws.part = parts[i]
 				}
-				results[i] = scanTree(ctx, items[i], opt, ws, 0, false)
+				rs := scanTree(ctx, items[i], opt, ws, 0, false)
+				opt.spoolResults(rs)
+				if opt.state.clean.fold(rs) {
+					rs = folded
+				}
+				results[i] = rs
+				size := items[i].Size
+				items[i] = scanners.Item{} // its paths and opener are not needed any more
 				if opt.Progress != nil {
-					opt.Progress.Done(max(items[i].Size, 0))
+					opt.Progress.Done(max(size, 0))
 				}
 			}
 		}()

@@ -42,6 +42,7 @@ type fileResult struct {
 	bytes    int64        // raw bytes read
 	file     *report.File // nil when there is nothing to report
 	findings []report.Finding
+	spooled  report.SpoolRef // with Options.Spool: the findings, written out (findings is then nil)
 	errors   []report.Error
 	skips    []report.Skip
 	// dupOf is set for a member whose content was met before in the

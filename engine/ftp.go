@@ -29,6 +29,7 @@ func scanFTP(ctx context.Context, targets []string, opt *Options) ([]report.Endp
 		ws := pool.Get().(*workspace)
 		rs := scanTree(ctx, it, opt, ws, 0, false)
 		pool.Put(ws)
+		opt.spoolResults(rs)
 		mu.Lock()
 		results = append(results, rs)
 		mu.Unlock()

@@ -40,7 +40,7 @@ func FuzzScan(f *testing.F) {
 				}
 			}
 			if r.dupOf != nil {
-				r = resolveDup(r, false)
+				r = resolveDup(r, &opt)
 			}
 			if r.file == nil {
 				if len(r.findings) > 0 {

@@ -196,7 +196,7 @@ func TestAreasInReports(t *testing.T) {
 	if err := ValidateJSON(b.Bytes(), schemaPath); err != nil {
 		t.Fatalf("schema: %v", err)
 	}
-	for _, want := range []string{`"areas": [`, `"area": "愛知県岡崎市"`, `"basis": "postal"`, `"other_customer": true`, `"category": "foreign_residents"`} {
+	for _, want := range []string{`"areas":[`, `"area":"愛知県岡崎市"`, `"basis":"postal"`, `"other_customer":true`, `"category":"foreign_residents"`} {
 		if !strings.Contains(b.String(), want) {
 			t.Errorf("JSON lacks %s", want)
 		}

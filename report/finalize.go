@@ -20,7 +20,8 @@ var severityKeys = []detectors.Severity{
 // while FTP hosts answering in parallel do not make the order vary from
 // run to run, and a merged sharded sweep lists them as one process does),
 // and the summary is
-// recomputed from the files and findings. Schema and Tool.Name get their
+// recomputed from the files and findings. Spooled findings (r.Spool) are
+// not sorted here: they are read back in this order (EachFinding). Schema and Tool.Name get their
 // contract values when empty, and Stats.Errors is raised to len(Errors).
 func (r *Report) Finalize() {
 	if r.Schema == "" {
@@ -74,6 +75,12 @@ func (r *Report) Finalize() {
 	}
 	for _, f := range r.Findings {
 		sum.MaxSeverity = max(sum.MaxSeverity, f.Severity)
+	}
+	if r.Spool != nil {
+		// spooled findings are read back in this order by the writers
+		r.Spool.mu.Lock()
+		sum.MaxSeverity = max(sum.MaxSeverity, r.Spool.maxSev)
+		r.Spool.mu.Unlock()
 	}
 	r.Summary = sum
 

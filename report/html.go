@@ -1,6 +1,7 @@
 package report
 
 import (
+	"bufio"
 	_ "embed"
 	"fmt"
 	"html/template"
@@ -59,11 +60,15 @@ func htmlPath(p string) template.HTML {
 // nothing. All report text is escaped by html/template. r is not modified.
 func WriteHTML(w io.Writer, r *Report, opt HTMLOptions) error {
 	v := buildHTMLView(r, opt)
-	var b strings.Builder
-	if err := htmlTemplate.Execute(&b, v); err != nil {
+	if err := r.spoolErr(); err != nil {
 		return fmt.Errorf("report: rendering HTML: %w", err)
 	}
-	if _, err := io.WriteString(w, b.String()); err != nil {
+	// straight to w: the page of a large report is not held a second time
+	bw := bufio.NewWriterSize(w, 64<<10)
+	if err := htmlTemplate.Execute(bw, v); err != nil {
+		return fmt.Errorf("report: rendering HTML: %w", err)
+	}
+	if err := bw.Flush(); err != nil {
 		return fmt.Errorf("report: writing HTML: %w", err)
 	}
 	return nil
@@ -212,7 +217,7 @@ func buildHTMLView(r *Report, opt HTMLOptions) *htmlView {
 	}
 	v.VerdictDetail = detail
 
-	blocks, errs := fileBlocks(r)
+	blocks, errs := fileBlocks(r, htmlMaxFindingsPerFile)
 	v.Persons = group(r.Summary.Persons)
 	v.FilesCount = group(r.Summary.Files)
 	v.MaxSeverity = sevLabel(t, r.Summary.MaxSeverity)
@@ -248,11 +253,38 @@ func buildHTMLView(r *Report, opt HTMLOptions) *htmlView {
 
 // fileBlocks gathers each file with its findings, worst first, including
 // paths that have findings but no entry in r.Files; errs maps a path to
-// its errors. The text and HTML reports both list files from it.
-func fileBlocks(r *Report) ([]fileBlock, map[string][]string) {
-	byPath := make(map[string][]Finding)
-	for _, f := range r.Findings {
-		byPath[f.Path] = append(byPath[f.Path], f)
+// its errors. The text and HTML reports both list files from it. Each
+// block holds its first limit findings (by line, detector, fingerprint)
+// and the count of all, so that a spooled report is read through once
+// without being held in memory.
+func fileBlocks(r *Report, limit int) ([]fileBlock, map[string][]string) {
+	limit = max(limit, 0)
+	type group struct {
+		shown  []Finding
+		count  int
+		maxSev detectors.Severity
+	}
+	byPath := make(map[string]*group)
+	trim := func(g *group) {
+		slices.SortStableFunc(g.shown, compareFindings)
+		g.shown = g.shown[:min(len(g.shown), limit)]
+	}
+	_ = r.eachFindingAnyOrder(func(f *Finding) error { // a read error is the writer's (Spool.readErr)
+		g := byPath[f.Path]
+		if g == nil {
+			g = &group{}
+			byPath[f.Path] = g
+		}
+		g.count++
+		g.maxSev = max(g.maxSev, f.Severity)
+		g.shown = append(g.shown, *f)
+		if len(g.shown) > 2*limit {
+			trim(g) // stable: the same first ones as sorting all
+		}
+		return nil
+	})
+	for _, g := range byPath {
+		trim(g)
 	}
 	errs := make(map[string][]string)
 	for _, e := range r.Errors {
@@ -261,7 +293,11 @@ func fileBlocks(r *Report) ([]fileBlock, map[string][]string) {
 	blocks := make([]fileBlock, 0, len(r.Files))
 	seen := make(map[string]bool, len(r.Files))
 	for _, f := range r.Files {
-		blocks = append(blocks, fileBlock{File: f, findings: byPath[f.Path]})
+		fb := fileBlock{File: f}
+		if g := byPath[f.Path]; g != nil {
+			fb.findings, fb.listed = g.shown, g.count
+		}
+		blocks = append(blocks, fb)
 		seen[f.Path] = true
 	}
 	var extra []string
@@ -272,11 +308,9 @@ func fileBlocks(r *Report) ([]fileBlock, map[string][]string) {
 	}
 	slices.Sort(extra)
 	for _, p := range extra {
-		fs := byPath[p]
-		fb := fileBlock{File: File{Path: p, Classification: "none", Findings: len(fs)}, findings: fs}
-		for _, f := range fs {
-			fb.Severity = max(fb.Severity, f.Severity)
-		}
+		g := byPath[p]
+		fb := fileBlock{File: File{Path: p, Classification: "none", Findings: g.count}, findings: g.shown, listed: g.count}
+		fb.Severity = g.maxSev
 		blocks = append(blocks, fb)
 	}
 	slices.SortStableFunc(blocks, func(a, b fileBlock) int { return compareFiles(a.File, b.File) })
@@ -404,7 +438,7 @@ func buildFile(fb fileBlock, errs map[string][]string, t *texts) htmlFile {
 	} else if h.Class == "" {
 		h.Class = t.classification["none"]
 	}
-	total := max(fb.Findings, len(fb.findings))
+	total := max(fb.Findings, fb.listed)
 	h.Persons = group(fb.Persons)
 	h.Findings = group(total)
 	switch {

@@ -22,10 +22,13 @@ func needSchema(t *testing.T) {
 	}
 }
 
+// writeJSON writes r indented (WriteJSONPretty), which the tests below
+// search for "key": value pairs; TestWriteJSONCompact checks that the
+// default compact form holds the same bytes less the indentation.
 func writeJSON(t *testing.T, r *Report) []byte {
 	t.Helper()
 	var buf bytes.Buffer
-	if err := WriteJSON(&buf, r); err != nil {
+	if err := WriteJSONPretty(&buf, r); err != nil {
 		t.Fatalf("WriteJSON: %v", err)
 	}
 	return buf.Bytes()
@@ -151,7 +154,7 @@ func TestJSONGolden(t *testing.T) {
 	r := sampleReport()
 	r.Finalize()
 	var b strings.Builder
-	if err := WriteJSON(&b, r); err != nil {
+	if err := WriteJSONPretty(&b, r); err != nil {
 		t.Fatal(err)
 	}
 	golden(t, filepath.Join("testdata", "sample.json"), b.String())

@@ -47,6 +47,12 @@ type Report struct {
 	// (--customer, [customer]), as municipalities "愛知県岡崎市" or
 	// prefectures (extension).
 	Customer []string `json:"customer,omitempty"`
+
+	// Spool, when set, holds the report's findings out of memory (a scan
+	// with Options.Spool): Findings is then empty, and the writers and
+	// Verdict read them from the spool (see EachFinding). Whoever made the
+	// spool closes it.
+	Spool *Spool `json:"-"`
 }
 
 // Shard is one part of a sharded sweep: part Index of Count (1-based).

@@ -2,7 +2,6 @@ package report
 
 import (
 	"cmp"
-	"encoding/json"
 	"fmt"
 	"io"
 	"slices"
@@ -26,17 +25,8 @@ const (
 // The subset of SARIF 2.1.0 that rouei writes. Field order is the order of
 // the output; maps (properties, fingerprints) are written with sorted keys.
 type (
-	sarifLog struct {
-		Schema  string     `json:"$schema"`
-		Version string     `json:"version"`
-		Runs    []sarifRun `json:"runs"`
-	}
-	sarifRun struct {
-		Tool        sarifTool         `json:"tool"`
-		Invocations []sarifInvocation `json:"invocations"`
-		Results     []sarifResult     `json:"results"`
-		Properties  map[string]any    `json:"properties,omitempty"`
-	}
+	// The log itself ($schema, version, runs: one run of tool,
+	// invocations, results and properties) is written by writeSARIF.
 	sarifTool struct {
 		Driver sarifDriver `json:"driver"`
 	}
@@ -107,31 +97,32 @@ type (
 // "roueiFingerprint/v1" and baselineState "unchanged" (baselined) or "new".
 // Errors, endpoint failures and skipped items become tool execution
 // notifications. The output is deterministic; r is not modified.
-func WriteSARIF(w io.Writer, r *Report) error {
-	log := buildSARIF(r)
-	enc := json.NewEncoder(w)
-	enc.SetIndent("", "  ")
-	enc.SetEscapeHTML(false)
-	if err := enc.Encode(log); err != nil {
-		return fmt.Errorf("report: writing SARIF: %w", err)
-	}
-	return nil
-}
+func WriteSARIF(w io.Writer, r *Report) error { return writeSARIFLog(w, r, false) }
 
-func buildSARIF(r *Report) *sarifLog {
+// WriteSARIFPretty is WriteSARIF indented by two spaces (rouei scan
+// --pretty).
+func WriteSARIFPretty(w io.Writer, r *Report) error { return writeSARIFLog(w, r, true) }
+
+// writeSARIFLog writes the log piece by piece: the results one at a time,
+// read from Findings or r.Spool, so that memory does not grow with them.
+// The rules need the detectors of every finding first: one more pass.
+func writeSARIFLog(w io.Writer, r *Report, pretty bool) error {
 	name := r.Tool.Name
 	if name == "" {
 		name = "rouei"
 	}
-	findings := orderedFindings(r)
+	each := sarifFindings(r)
 
 	// One rule per detector, sorted by id; a detector reporting several
 	// categories takes the first one it reported (in output order).
 	ruleCat := map[string]string{}
-	for _, f := range findings {
+	if err := each(func(f *Finding) error {
 		if _, ok := ruleCat[f.Detector]; !ok {
 			ruleCat[f.Detector] = f.Category
 		}
+		return nil
+	}); err != nil {
+		return fmt.Errorf("report: writing SARIF: %w", err)
 	}
 	ids := make([]string, 0, len(ruleCat))
 	for id := range ruleCat {
@@ -151,13 +142,12 @@ func buildSARIF(r *Report) *sarifLog {
 			files[f.Path] = f
 		}
 	}
-	results := make([]sarifResult, 0, len(findings))
-	for _, f := range findings {
+	result := func(f *Finding) sarifResult {
 		res := sarifResult{
 			RuleID:    f.Detector,
 			RuleIndex: ruleIndex[f.Detector],
 			Level:     sarifLevel(f.Severity),
-			Message:   sarifText{Text: sarifMessage(f, files[f.Path])},
+			Message:   sarifText{Text: sarifMessage(*f, files[f.Path])},
 			Locations: []sarifLocation{sarifLoc(f.Path, f.Line, f.Offset)},
 			Properties: map[string]any{
 				"severity":   f.Severity.String(),
@@ -172,7 +162,7 @@ func buildSARIF(r *Report) *sarifLog {
 		if f.Baselined {
 			res.BaselineState = "unchanged"
 		}
-		results = append(results, res)
+		return res
 	}
 
 	inv := sarifInvocation{ExecutionSuccessful: true}
@@ -203,27 +193,57 @@ func buildSARIF(r *Report) *sarifLog {
 	if targets == nil {
 		targets = []string{}
 	}
-	run := sarifRun{
-		Tool:        sarifTool{Driver: sarifDriver{Name: name, Version: r.Tool.Version, Rules: rules}},
-		Invocations: []sarifInvocation{inv},
-		Results:     results,
-		Properties: map[string]any{
-			"targets":      targets,
-			"persons":      r.Summary.Persons,
-			"by_severity":  r.Summary.BySeverity,
-			"files":        r.Summary.Files,
-			"max_severity": r.Summary.MaxSeverity.String(),
-		},
+	// The order of sarifLog and sarifRun's fields.
+	s := newJSONStream(w, pretty)
+	s.raw("{")
+	s.key("$schema", 1, true)
+	s.value(SARIFSchemaURI, 1)
+	s.key("version", 1, false)
+	s.value(SARIFVersion, 1)
+	s.key("runs", 1, false)
+	s.raw("[")
+	s.nl(2)
+	s.raw("{")
+	s.key("tool", 3, true)
+	s.value(sarifTool{Driver: sarifDriver{Name: name, Version: r.Tool.Version, Rules: rules}}, 3)
+	s.key("invocations", 3, false)
+	s.value([]sarifInvocation{inv}, 3)
+	s.key("results", 3, false)
+	s.array(3, func(elem func(v any)) error {
+		return each(func(f *Finding) error {
+			elem(result(f))
+			return s.err
+		})
+	})
+	s.key("properties", 3, false)
+	s.value(map[string]any{
+		"targets":      targets,
+		"persons":      r.Summary.Persons,
+		"by_severity":  r.Summary.BySeverity,
+		"files":        r.Summary.Files,
+		"max_severity": r.Summary.MaxSeverity.String(),
+	}, 3)
+	s.nl(2)
+	s.raw("}")
+	s.nl(1)
+	s.raw("]")
+	s.nl(0)
+	s.raw("}\n")
+	if err := s.flush(); err != nil {
+		return fmt.Errorf("report: writing SARIF: %w", err)
 	}
-	return &sarifLog{Schema: SARIFSchemaURI, Version: SARIFVersion, Runs: []sarifRun{run}}
+	return nil
 }
 
-// orderedFindings returns r's findings in report order without modifying r:
+// sarifFindings walks r's findings in report order without modifying r:
 // grouped by file, worst file first (as Finalize sorts files), then by
 // line, detector and fingerprint.
-func orderedFindings(r *Report) []Finding {
+func sarifFindings(r *Report) func(fn func(*Finding) error) error {
 	fs := slices.Clone(r.Files)
 	slices.SortStableFunc(fs, compareFiles)
+	if r.Spool != nil {
+		return func(fn func(*Finding) error) error { return r.eachFinding(fs, fn) }
+	}
 	order := make(map[string]int, len(fs))
 	for i, f := range fs {
 		if _, ok := order[f.Path]; !ok {
@@ -243,7 +263,14 @@ func orderedFindings(r *Report) []Finding {
 		}
 		return compareFindings(a, b)
 	})
-	return out
+	return func(fn func(*Finding) error) error {
+		for i := range out {
+			if err := fn(&out[i]); err != nil {
+				return err
+			}
+		}
+		return nil
+	}
 }
 
 func sarifNote(level, msg, path string) sarifNotification {

@@ -15,10 +15,12 @@ import (
 // sarifSchema is the OASIS SARIF 2.1.0 schema (errata 01), kept in testdata.
 var sarifSchema = filepath.Join("testdata", "sarif-schema-2.1.0.json")
 
+// writeSARIF writes r indented (WriteSARIFPretty), as the golden file
+// holds it; TestWriteSARIFCompact checks the compact default.
 func writeSARIF(t *testing.T, r *Report) []byte {
 	t.Helper()
 	var buf bytes.Buffer
-	if err := WriteSARIF(&buf, r); err != nil {
+	if err := WriteSARIFPretty(&buf, r); err != nil {
 		t.Fatalf("WriteSARIF: %v", err)
 	}
 	return buf.Bytes()

@@ -48,6 +48,9 @@ func WriteText(w io.Writer, r *Report, opt TextOptions) error {
 	writeEndpoints(&b, r, t)
 	writeErrors(&b, r, t)
 	writeVerdict(&b, r, t, opt.FailOn)
+	if err := r.spoolErr(); err != nil {
+		return fmt.Errorf("report: writing text: %w", err)
+	}
 	if _, err := io.WriteString(w, b.String()); err != nil {
 		return fmt.Errorf("report: writing text: %w", err)
 	}
@@ -84,11 +87,12 @@ func writeHeader(b *strings.Builder, r *Report, t *texts) {
 // fileBlock is one file of the files section with its findings.
 type fileBlock struct {
 	File
-	findings []Finding
+	findings []Finding // the first few, by line (see fileBlocks)
+	listed   int       // all its findings in the report
 }
 
 func writeFiles(b *strings.Builder, r *Report, t *texts, maxF int) {
-	blocks, errs := fileBlocks(r)
+	blocks, errs := fileBlocks(r, maxF)
 	if len(blocks) == 0 {
 		b.WriteString(t.noFiles + "\n\n")
 		return
@@ -106,7 +110,7 @@ func writeFiles(b *strings.Builder, r *Report, t *texts, maxF int) {
 	for i, fb := range blocks {
 		fmt.Fprintf(b, "%s  %s\n", pad(labels[i], sevW), clean(fb.Path))
 
-		total := max(fb.Findings, len(fb.findings))
+		total := max(fb.Findings, fb.listed)
 		if errorOnly(fb, errs) {
 			// A file listed only for its errors: say what went wrong.
 			for _, e := range errs[fb.Path] {
@@ -168,7 +172,7 @@ func writeFiles(b *strings.Builder, r *Report, t *texts, maxF int) {
 // errorOnly tells whether fb is listed only because it could not be
 // scanned completely.
 func errorOnly(fb fileBlock, errs map[string][]string) bool {
-	return fb.Severity == detectors.None && fb.Findings == 0 && len(fb.findings) == 0 && len(errs[fb.Path]) > 0
+	return fb.Severity == detectors.None && fb.Findings == 0 && fb.listed == 0 && len(errs[fb.Path]) > 0
 }
 
 func writeFindings(b *strings.Builder, t *texts, indent string, fs []Finding) {

@@ -82,15 +82,20 @@ func (r *Report) failing(failOn detectors.Severity) failure {
 	out := failure{bySev: map[detectors.Severity]int{}}
 	listed := make(map[string]bool, len(r.Files))
 	worst := make(map[string]detectors.Severity) // path -> worst failing finding
-	for _, f := range r.Findings {
+	// A spool that cannot be read back fails the gate rather than pass
+	// what it holds; the writers report the error itself.
+	if err := r.eachFindingAnyOrder(func(f *Finding) error {
 		listed[f.Path] = true
 		if f.Baselined {
 			out.baselined++
-			continue
+			return nil
 		}
 		if failOn > detectors.None && f.Severity >= failOn {
 			worst[f.Path] = max(worst[f.Path], f.Severity)
 		}
+		return nil
+	}); err != nil && failOn > detectors.None {
+		out.fail = true
 	}
 	if failOn <= detectors.None {
 		return out

@@ -212,7 +212,7 @@ func TestCustomerDelivery(t *testing.T) {
 		t.Errorf("Japanese text report:\n%s", ja)
 	}
 	sarif := text("--format", "sarif")
-	if !strings.Contains(sarif, `"ruleId": "rouei-areas"`) || !strings.Contains(sarif, "27 people of 愛知県岡崎市") {
+	if !strings.Contains(sarif, `"ruleId":"rouei-areas"`) || !strings.Contains(sarif, "27 people of 愛知県岡崎市") {
 		t.Error("SARIF lacks the foreign_residents result")
 	}
 	html := text("--format", "html", "--lang", "ja")

@@ -13,6 +13,8 @@ import (
 	"os"
 	"os/signal"
 	"path/filepath"
+	"runtime"
+	"runtime/pprof"
 	"strings"
 	"sync"
 	"syscall"
@@ -35,7 +37,7 @@ const (
 
 const usageText = `usage: rouei scan [flags] TARGET...
        rouei baseline -o FILE [flags] TARGET...
-       rouei merge [-o FILE] [--format F] [--fail-on S] [--state FILE] REPORT.json|DIR...   (shard reports → one report)
+       rouei merge [-o FILE] [--format F] [--pretty] [--fail-on S] [--state FILE] REPORT.json|DIR...   (shard reports → one report)
        rouei allow-hash --key KEY < VALUES    (lines "category value": prints keyed hashes for allow.values)
        rouei version
 
@@ -90,6 +92,9 @@ type scanFlags struct {
 	state          string
 	lang           string
 	maxFindings    int
+	pretty         bool
+	cpuProfile     string
+	memProfile     string
 	sweep          sweepFlags // --shard, --exit-zero (shard.go)
 	customer       listFlag   // --customer AREA, repeatable
 }
@@ -119,6 +124,9 @@ func newScanFlags(out io.Writer) *scanFlags {
 	fs.StringVar(&f.lang, "lang", "", "language of the text report: ja|en (default: from LC_ALL/LC_MESSAGES/LANG)")
 	fs.IntVar(&f.maxFindings, "max-findings-per-file", engine.DefaultMaxFindingsPerFile, "findings listed per file in the report (all are counted)")
 	fs.Var(&f.customer, "customer", "`AREA` the delivery or server belongs to: a municipality (name, or local government code) or a prefecture; repeatable. Lists whose people live mostly elsewhere are other_customer and critical")
+	fs.BoolVar(&f.pretty, "pretty", false, "indent the json and sarif reports (default: compact, one line)")
+	fs.StringVar(&f.cpuProfile, "cpuprofile", "", "write a CPU profile of the run to `FILE` (go tool pprof; holds no scanned content)")
+	fs.StringVar(&f.memProfile, "memprofile", "", "write a heap profile at the end of the run to `FILE` (go tool pprof)")
 	f.sweep.register(fs)
 	return f
 }
@@ -289,6 +297,12 @@ func runScan(args []string, stdout, stderr io.Writer) int {
 		return code
 	}
 	f := j.f
+	stopProfiles, err := startProfiles(f)
+	if err != nil {
+		fmt.Fprintf(stderr, "rouei: %v\n", err)
+		return ExitUsage
+	}
+	defer stopProfiles(stderr)
 	usage := func(format string, a ...any) int {
 		fmt.Fprintf(stderr, "rouei: "+format+"\n", a...)
 		return ExitUsage
@@ -319,6 +333,8 @@ func runScan(args []string, stdout, stderr io.Writer) int {
 	}
 	ctx, stop := watchSignals(stderr)
 	defer stop()
+	closeSpool := j.spool(stderr)
+	defer closeSpool()
 	r, scanErr := j.run(ctx, stderr)
 	if r == nil {
 		fmt.Fprintf(stderr, "rouei: %v\n", scanErr)
@@ -337,8 +353,14 @@ func runScan(args []string, stdout, stderr io.Writer) int {
 	write := func(w io.Writer) error {
 		switch f.format {
 		case "json":
+			if f.pretty {
+				return report.WriteJSONPretty(w, r)
+			}
 			return report.WriteJSON(w, r)
 		case "sarif":
+			if f.pretty {
+				return report.WriteSARIFPretty(w, r)
+			}
 			return report.WriteSARIF(w, r)
 		case "html":
 			return report.WriteHTML(w, r, report.HTMLOptions{Lang: lang, FailOn: failOn})
@@ -353,6 +375,7 @@ func runScan(args []string, stdout, stderr io.Writer) int {
 			err = bw.Flush()
 		}
 	}
+	stopProfiles(stderr) // the heap profile with the report still held
 	if err != nil {
 		fmt.Fprintf(stderr, "rouei: writing the report: %v\n", err)
 		return ExitUsage
@@ -430,12 +453,55 @@ func loadBaseline(path string) (map[string]bool, error) {
 
 // applyBaseline marks findings whose fingerprint is accepted.
 func applyBaseline(r *report.Report, baseline map[string]bool) {
-	if len(baseline) == 0 {
-		return
+	r.MarkBaselined(baseline)
+}
+
+// spool gives the scan a findings spool (a private temp file in the
+// system's temp dir, else beside -o), so that memory does not grow with
+// the findings; the returned func closes and removes it. Without one
+// (no writable temp dir) the findings are kept in memory, with a note.
+func (j *scanJob) spool(stderr io.Writer) func() {
+	sp, err := report.NewSpool("")
+	if err != nil && j.f.output != "" {
+		sp, err = report.NewSpool(filepath.Dir(j.f.output))
 	}
-	for i := range r.Findings {
-		if baseline[r.Findings[i].Fingerprint] {
-			r.Findings[i].Baselined = true
+	if err != nil {
+		fmt.Fprintf(stderr, "rouei: note: %v: findings are kept in memory\n", err)
+		return func() {}
+	}
+	j.opt.Spool = sp
+	return func() { sp.Close() }
+}
+
+// startProfiles starts --cpuprofile; the returned func (once; later
+// calls do nothing) stops it and writes --memprofile.
+func startProfiles(f *scanFlags) (func(io.Writer), error) {
+	var cpu *os.File
+	if f.cpuProfile != "" {
+		var err error
+		if cpu, err = os.Create(f.cpuProfile); err != nil {
+			return nil, fmt.Errorf("--cpuprofile: %w", err)
+		}
+		if err := pprof.StartCPUProfile(cpu); err != nil {
+			cpu.Close()
+			return nil, fmt.Errorf("--cpuprofile: %w", err)
+		}
+	}
+	var once sync.Once
+	return func(stderr io.Writer) { once.Do(func() { stopProfiles(f, cpu, stderr) }) }, nil
+}
+
+func stopProfiles(f *scanFlags, cpu *os.File, stderr io.Writer) {
+	if cpu != nil {
+		pprof.StopCPUProfile()
+		if err := cpu.Close(); err != nil {
+			fmt.Fprintf(stderr, "rouei: --cpuprofile: %v\n", err)
+		}
+	}
+	if f.memProfile != "" {
+		runtime.GC() // the heap as it stands, not as of the last collection
+		if err := writeFileAtomic(f.memProfile, pprof.WriteHeapProfile); err != nil {
+			fmt.Fprintf(stderr, "rouei: --memprofile: %v\n", err)
 		}
 	}
 }
@@ -455,8 +521,16 @@ func runBaseline(args []string, stdout, stderr io.Writer) int {
 	}
 	j.opt.MaxFindingsPerFile = 1 << 30 // every finding's fingerprint
 	j.opt.Reveal = false
+	stopProfiles, err := startProfiles(f)
+	if err != nil {
+		fmt.Fprintf(stderr, "rouei: %v\n", err)
+		return ExitUsage
+	}
+	defer stopProfiles(stderr)
 	ctx, stop := watchSignals(stderr)
 	defer stop()
+	closeSpool := j.spool(stderr)
+	defer closeSpool()
 	r, scanErr := j.run(ctx, stderr)
 	if r != nil && interrupted(scanErr) {
 		fmt.Fprintln(stderr, "rouei: interrupted: no baseline written")
@@ -466,16 +540,14 @@ func runBaseline(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "rouei: %v\n", scanErr)
 		return ExitUsage
 	}
-	var b strings.Builder
-	fmt.Fprintf(&b, "# rouei baseline: accepted findings, one fingerprint per line (rouei %s, %s)\n",
-		engine.Version, r.FinishedAt.Format(time.RFC3339))
-	b.WriteString("# use: rouei scan --baseline FILE TARGET...\n")
-	for _, fd := range r.Findings {
-		fmt.Fprintf(&b, "%s  # %s %s\n", fd.Fingerprint, fd.Detector, fd.Path)
-	}
 	if err := writeFileAtomic(f.output, func(w io.Writer) error {
-		_, err := io.WriteString(w, b.String())
-		return err
+		fmt.Fprintf(w, "# rouei baseline: accepted findings, one fingerprint per line (rouei %s, %s)\n",
+			engine.Version, r.FinishedAt.Format(time.RFC3339))
+		io.WriteString(w, "# use: rouei scan --baseline FILE TARGET...\n")
+		return r.EachFinding(func(fd report.Finding) error {
+			_, err := fmt.Fprintf(w, "%s  # %s %s\n", fd.Fingerprint, fd.Detector, fd.Path)
+			return err
+		})
 	}); err != nil {
 		fmt.Fprintf(stderr, "rouei: %v\n", err)
 		return ExitUsage
@@ -483,7 +555,7 @@ func runBaseline(args []string, stdout, stderr io.Writer) int {
 	if len(r.Errors) > 0 {
 		fmt.Fprintf(stderr, "rouei: note: %d item(s) could not be scanned completely; their findings are not in the baseline\n", len(r.Errors))
 	}
-	fmt.Fprintf(stdout, "rouei: %d fingerprints written to %s\n", len(r.Findings), f.output)
+	fmt.Fprintf(stdout, "rouei: %d fingerprints written to %s\n", r.FindingCount(), f.output)
 	return ExitOK
 }
 

@@ -271,8 +271,8 @@ func TestSignalWritesAnIncompleteReport(t *testing.T) {
 			if r.Complete == nil || *r.Complete {
 				t.Errorf("complete = %v, want false", r.Complete)
 			}
-			if !strings.Contains(string(data), `"complete": false`) {
-				t.Errorf("no top-level \"complete\": false in the JSON")
+			if !strings.Contains(string(data), `"complete":false`) {
+				t.Errorf("no top-level \"complete\":false in the JSON")
 			}
 			files := 0
 			for _, f := range r.Files {

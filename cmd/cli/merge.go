@@ -34,9 +34,10 @@ func runMerge(args []string, stdout, stderr io.Writer) int {
 	failOnFlag := fs.String("fail-on", "high", "lowest severity that makes the exit status 1: critical|high|medium|low|never")
 	langFlag := fs.String("lang", "", "language of the text and HTML report: ja|en (default: from LC_ALL/LC_MESSAGES/LANG)")
 	config := fs.String("config", "", "policy `FILE` whose fail_on and lang apply (the shards' own policy)")
+	pretty := fs.Bool("pretty", false, "indent the json and sarif reports (default: compact, one line)")
 	state := fs.String("state", "", "history `FILE` (SQLite): compare the whole sweep with the previous one over the same targets, as one scan --state does")
 	fs.Usage = func() {
-		fmt.Fprintln(stderr, "usage: rouei merge [-o FILE] [--format F] [--fail-on S] [--state FILE] REPORT.json|DIR...")
+		fmt.Fprintln(stderr, "usage: rouei merge [-o FILE] [--format F] [--pretty] [--fail-on S] [--state FILE] REPORT.json|DIR...")
 		fs.PrintDefaults()
 	}
 	var paths []string
@@ -130,7 +131,7 @@ func runMerge(args []string, stdout, stderr io.Writer) int {
 			return usage("%v", err)
 		}
 	}
-	if err := writeMerged(m, *format, output, stdout, lang, failOn); err != nil {
+	if err := writeMerged(m, *format, *pretty, output, stdout, lang, failOn); err != nil {
 		return usage("%v", err)
 	}
 	return mergedStatus(m, failOn, stderr)
@@ -191,12 +192,18 @@ func readReport(path string) (*report.Report, error) {
 
 // writeMerged writes the merged report as scan writes its report: to
 // stdout, or atomically to output (writeFileAtomic).
-func writeMerged(r *report.Report, format, output string, stdout io.Writer, lang report.Lang, failOn detectors.Severity) error {
+func writeMerged(r *report.Report, format string, pretty bool, output string, stdout io.Writer, lang report.Lang, failOn detectors.Severity) error {
 	write := func(w io.Writer) error {
 		switch format {
 		case "json":
+			if pretty {
+				return report.WriteJSONPretty(w, r)
+			}
 			return report.WriteJSON(w, r)
 		case "sarif":
+			if pretty {
+				return report.WriteSARIFPretty(w, r)
+			}
 			return report.WriteSARIF(w, r)
 		case "html":
 			return report.WriteHTML(w, r, report.HTMLOptions{Lang: lang, FailOn: failOn})

@@ -62,8 +62,8 @@ func TestMergeRefusesMismatchedParts(t *testing.T) {
 		writeFile(t, p, strings.Replace(string(data), from, to, 1))
 		return p
 	}
-	v2 := edit("v2.json", `"schema": "rouei.report/v1"`, `"schema": "rouei.report/v2"`)
-	oldTool := edit("old-tool.json", `"version": "0.1.0"`, `"version": "0.0.9"`)
+	v2 := edit("v2.json", `"schema":"rouei.report/v1"`, `"schema":"rouei.report/v2"`)
+	oldTool := edit("old-tool.json", `"version":"0.1.0"`, `"version":"0.0.9"`)
 
 	for _, tc := range []struct {
 		name  string
