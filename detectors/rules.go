@@ -16,7 +16,16 @@ import (
 
 // RuleTimeout bounds one regexp2 match of a contextual rule: a pattern
 // that backtracks badly on hostile text gives up instead of hanging.
-const RuleTimeout = 100 * time.Millisecond
+// The timeout is wall-clock time, and a window is at most maxRuleWindow
+// bytes, which a sound pattern matches in microseconds: a match that runs
+// past RuleTimeout is tried once more with RuleRetryTimeout, so that a
+// loaded machine (a goroutine descheduled, a garbage collection) does not
+// turn a sound match into an error; only a match past both is one, and
+// the rule is then given up for the rest of the text.
+const (
+	RuleTimeout      = 100 * time.Millisecond
+	RuleRetryTimeout = 20 * RuleTimeout
+)
 
 // maxRuleWindow is the most text one rule match is tried on: the line
 // of a keyword hit and the next one.
@@ -37,6 +46,7 @@ var ErrRuleTimeout = errors.New("detectors: rule match timed out")
 type Rule struct {
 	def      patterns.Rule
 	re       *regexp2.Regexp
+	retry    *regexp2.Regexp // the same pattern with RuleRetryTimeout
 	keywords [][]byte
 	check    func(string) bool
 }
@@ -61,7 +71,9 @@ func CompileRule(def patterns.Rule) (*Rule, error) {
 	if re.GroupNumberFromName("v") < 0 {
 		return nil, fmt.Errorf("rule %s: pattern has no group (?<v>…) for the value", def.ID)
 	}
-	r := &Rule{def: def, re: re}
+	retry := regexp2.MustCompile(def.Pattern, regexp2.None)
+	retry.MatchTimeout = RuleRetryTimeout
+	r := &Rule{def: def, re: re, retry: retry}
 	if def.Check != "" {
 		if r.check = ruleChecks[def.Check]; r.check == nil {
 			return nil, fmt.Errorf("rule %s: unknown check %q", def.ID, def.Check)
@@ -174,20 +186,25 @@ func (r *Rule) windows(dst []Match, text []byte, starts []int) ([]Match, error) 
 			}
 		}
 		le = min(le, ls+maxRuleWindow)
+		n := len(dst)
 		var err error
-		dst, err = r.window(dst, text, ls, le)
-		if err != nil && firstErr == nil {
+		dst, err = r.window(dst, r.re, text, ls, le)
+		if err != nil {
+			dst, err = r.window(dst[:n], r.retry, text, ls, le)
+		}
+		if err != nil {
 			firstErr = err
+			break // past both timeouts: the rule gives up on this text
 		}
 	}
 	return dst, firstErr
 }
 
 // window runs the pattern over text[s:e] and appends its values.
-func (r *Rule) window(dst []Match, text []byte, s, e int) ([]Match, error) {
+func (r *Rule) window(dst []Match, re *regexp2.Regexp, text []byte, s, e int) ([]Match, error) {
 	w := string(text[s:e])
-	m, err := r.re.FindStringMatch(w)
-	for ; m != nil && err == nil; m, err = r.re.FindNextMatch(m) {
+	m, err := re.FindStringMatch(w)
+	for ; m != nil && err == nil; m, err = re.FindNextMatch(m) {
 		g := m.GroupByName("v")
 		if g == nil || g.Length == 0 {
 			continue
@@ -208,7 +225,7 @@ func (r *Rule) window(dst []Match, text []byte, s, e int) ([]Match, error) {
 		dst = append(dst, mt)
 	}
 	if err != nil {
-		return dst, fmt.Errorf("%w: rule %s (%s)", ErrRuleTimeout, r.def.ID, r.def.Description)
+		return dst, fmt.Errorf("%w (%v, and %v once more): rule %s (%s)", ErrRuleTimeout, RuleTimeout, RuleRetryTimeout, r.def.ID, r.def.Description)
 	}
 	return dst, nil
 }
