@@ -4,7 +4,11 @@ import (
 	"bytes"
 	"fmt"
 	"math/rand"
+	randv2 "math/rand/v2"
+	"strconv"
 	"testing"
+
+	"github.com/rouei/rouei/samples"
 )
 
 // mixedText builds about size bytes of normalised mixed Japanese/ASCII
@@ -80,17 +84,132 @@ func BenchmarkDetectors(b *testing.B) {
 	b.ReportMetric(float64(len(dst)), "matches")
 }
 
-func BenchmarkEachDetector(b *testing.B) {
-	text := mixedText(1 << 20)
-	for _, d := range All() {
-		b.Run(d.ID(), func(b *testing.B) {
-			b.SetBytes(int64(len(text)))
-			var dst []Match
-			for b.Loop() {
-				dst = d.Find(dst[:0], text)
-			}
-		})
+// benchAreaCodes are real Japanese area codes of every length.
+var benchAreaCodes = []string{
+	"03", "06", "011", "022", "045", "052", "075", "078", "082", "092", "099",
+	"0422", "0466", "0532", "0564", "0565", "0566", "0263", "0776", "0985", "0154",
+	"04992", "01267", "09802", "05979",
+}
+
+// benchPhone draws a distinct, realistic number: mobiles 070/080/090, IP
+// 050, toll-free 0120 and fixed lines over real area codes, in the usual
+// spellings (hyphens, parentheses, bare).
+func benchPhone(r *randv2.Rand) string {
+	switch k := r.IntN(20); {
+	case k < 11:
+		d := []string{"090", "080", "070"}[r.IntN(3)] + strconv.Itoa(2+r.IntN(8)) + fmt.Sprintf("%07d", r.IntN(1e7))
+		return d[:3] + "-" + d[3:7] + "-" + d[7:]
+	case k < 12:
+		d := "050" + strconv.Itoa(1+r.IntN(9)) + fmt.Sprintf("%07d", r.IntN(1e7))
+		return d[:3] + "-" + d[3:7] + "-" + d[7:]
+	case k < 13:
+		return fmt.Sprintf("0120-%03d-%03d", r.IntN(1000), r.IntN(1000))
 	}
+	area := benchAreaCodes[r.IntN(len(benchAreaCodes))]
+	exLen := 6 - len(area)
+	ex := strconv.Itoa(2 + r.IntN(8))
+	for range exLen - 1 {
+		ex += strconv.Itoa(r.IntN(10))
+	}
+	sub := fmt.Sprintf("%04d", r.IntN(1e4))
+	switch r.IntN(8) {
+	case 0:
+		return area + ex + sub
+	case 1:
+		return area + "(" + ex + ")" + sub
+	}
+	return area + "-" + ex + "-" + sub
+}
+
+// patronText builds about size bytes of a patron registry CSV in which every
+// line is a person with distinct values: names, readings and addresses
+// planted by the samples generator (samples/expected.json), phone numbers,
+// birth dates, postal codes and e-mail addresses from a deterministic PRNG.
+func patronText(tb testing.TB, size int) []byte {
+	m, err := samples.LoadManifest(samples.ManifestPath())
+	if err != nil {
+		tb.Fatal(err)
+	}
+	var names, kana, addr []string
+	for _, f := range m.Files {
+		names = append(names, f.Planted.Name...)
+		kana = append(kana, f.Planted.NameKana...)
+		addr = append(addr, f.Planted.Address...)
+	}
+	r := randv2.New(randv2.NewPCG(1, 15))
+	var b bytes.Buffer
+	b.WriteString("利用者番号,氏名,フリガナ,生年月日,郵便番号,住所,電話番号,携帯電話,メール\n")
+	for row := 1; b.Len() < size; row++ {
+		mobile, mail := "", ""
+		if r.IntN(2) == 0 {
+			mobile = benchPhone(r)
+		}
+		if r.IntN(4) == 0 {
+			mail = fmt.Sprintf("user%d.%d@example.jp", row, r.IntN(1000))
+		}
+		fmt.Fprintf(&b, "%08d,%s,%s,%d-%02d-%02d,%03d-%04d,%s,%s,%s,%s\n", row,
+			names[r.IntN(len(names))], kana[r.IntN(len(kana))],
+			1935+r.IntN(60), 1+r.IntN(12), 1+r.IntN(28), r.IntN(1000), r.IntN(1e4),
+			addr[r.IntN(len(addr))], benchPhone(r), mobile, mail)
+	}
+	return b.Bytes()
+}
+
+// BenchmarkDetectorsPatrons runs all detectors over 1 MiB of a patron
+// registry with distinct numbers (see patronText), one core.
+func BenchmarkDetectorsPatrons(b *testing.B) {
+	text := patronText(b, 1<<20)
+	all := All()
+	b.SetBytes(int64(len(text)))
+	b.ResetTimer()
+	var dst []Match
+	for b.Loop() {
+		dst = dst[:0]
+		for _, d := range all {
+			dst = d.Find(dst, text)
+		}
+	}
+	b.ReportMetric(float64(len(dst)), "matches")
+}
+
+// BenchmarkEachDetector measures every detector alone on the mixed corpus
+// (mixedText: little personal data) and on the patron registry (patronText:
+// every line a person, no value repeated).
+func BenchmarkEachDetector(b *testing.B) {
+	for _, c := range []struct {
+		name string
+		text []byte
+	}{{"mixed", mixedText(1 << 20)}, {"patrons", patronText(b, 1<<20)}} {
+		for _, d := range All() {
+			b.Run(c.name+"/"+d.ID(), func(b *testing.B) {
+				b.SetBytes(int64(len(c.text)))
+				var dst []Match
+				for b.Loop() {
+					dst = d.Find(dst[:0], c.text)
+				}
+				b.ReportMetric(float64(len(dst)), "matches")
+			})
+		}
+	}
+}
+
+// BenchmarkPhoneDistinct validates a stream of distinct numbers: the phone
+// detector's cost when no number repeats (a fresh detector per run, so no
+// cache carried over).
+func BenchmarkPhoneDistinct(b *testing.B) {
+	r := randv2.New(randv2.NewPCG(3, 15))
+	var t bytes.Buffer
+	for t.Len() < 1<<20 {
+		t.WriteString(benchPhone(r))
+		t.WriteString(",\n")
+	}
+	text := t.Bytes()
+	b.SetBytes(int64(len(text)))
+	var dst []Match
+	for b.Loop() {
+		dst = NewPhone().Find(dst[:0], text)
+	}
+	b.ReportMetric(float64(len(dst)), "matches")
 }
 
 // TestMixedTextFindsHits checks that the benchmark corpus yields its
