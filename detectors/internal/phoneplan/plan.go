@@ -357,7 +357,7 @@ type Table struct {
 // Leaf marks a trie entry that is an answer; AskLibrary is the answer "ask
 // the library".
 const (
-	Leaf    = 1 << 15
+	Leaf       = 1 << 15
 	AskLibrary = Leaf | (1<<15 - 1)
 )
 
