@@ -155,10 +155,30 @@ func patronText(tb testing.TB, size int) []byte {
 	return b.Bytes()
 }
 
+// asciiLog builds about size bytes of an ASCII server log with no personal
+// data: timestamps, IPs, ids, durations, hex digests, paths.
+func asciiLog(size int) []byte {
+	r := randv2.New(randv2.NewPCG(2, 15))
+	paths := []string{"/api/v1/loans", "/opac/search", "/static/app.js", "/api/v1/patrons/status", "/healthz"}
+	var b bytes.Buffer
+	for b.Len() < size {
+		fmt.Fprintf(&b, "2024-%02d-%02dT%02d:%02d:%02d.%03dZ INFO req=%016x ip=10.%d.%d.%d method=GET path=%s?q=%d status=%d took=%dms bytes=%d sha=%08x%08x\n",
+			1+r.IntN(12), 1+r.IntN(28), r.IntN(24), r.IntN(60), r.IntN(60), r.IntN(1000), r.Uint64(),
+			r.IntN(256), r.IntN(256), r.IntN(256), paths[r.IntN(len(paths))], r.IntN(100000),
+			[]int{200, 200, 200, 304, 404, 500}[r.IntN(6)], r.IntN(2000), r.IntN(1<<20), r.Uint32(), r.Uint32())
+	}
+	return b.Bytes()
+}
+
 // BenchmarkDetectorsPatrons runs all detectors over 1 MiB of a patron
 // registry with distinct numbers (see patronText), one core.
-func BenchmarkDetectorsPatrons(b *testing.B) {
-	text := patronText(b, 1<<20)
+func BenchmarkDetectorsPatrons(b *testing.B) { benchAll(b, patronText(b, 1<<20)) }
+
+// BenchmarkDetectorsLog runs all detectors over 1 MiB of an ASCII log
+// without personal data (see asciiLog), one core.
+func BenchmarkDetectorsLog(b *testing.B) { benchAll(b, asciiLog(1<<20)) }
+
+func benchAll(b *testing.B, text []byte) {
 	all := All()
 	b.SetBytes(int64(len(text)))
 	b.ResetTimer()
@@ -173,13 +193,14 @@ func BenchmarkDetectorsPatrons(b *testing.B) {
 }
 
 // BenchmarkEachDetector measures every detector alone on the mixed corpus
-// (mixedText: little personal data) and on the patron registry (patronText:
-// every line a person, no value repeated).
+// (mixedText: little personal data), on the patron registry (patronText:
+// every line a person, no value repeated) and on an ASCII log without
+// personal data (asciiLog).
 func BenchmarkEachDetector(b *testing.B) {
 	for _, c := range []struct {
 		name string
 		text []byte
-	}{{"mixed", mixedText(1 << 20)}, {"patrons", patronText(b, 1<<20)}} {
+	}{{"mixed", mixedText(1 << 20)}, {"patrons", patronText(b, 1<<20)}, {"log", asciiLog(1 << 20)}} {
 		for _, d := range All() {
 			b.Run(c.name+"/"+d.ID(), func(b *testing.B) {
 				b.SetBytes(int64(len(c.text)))
