@@ -401,17 +401,18 @@ func tableShape(d []byte) (phoneShape, bool) {
 // phoneCacheMax bounds the memory of the cache (entries, ~40 bytes each).
 const phoneCacheMax = 1 << 16
 
-// phoneCache memoises phoneplan.Library per 7-digit prefix and length, for
-// the numbers the table leaves to the library.
+// phoneCache memoises phoneplan.Library per number (its digits and
+// length), for the numbers the table leaves to the library: their answer
+// may depend on more digits than the table's, so nothing is assumed.
 type phoneCache struct {
 	mu sync.RWMutex
-	m  map[uint32]phoneShape
+	m  map[uint64]phoneShape
 }
 
-func newPhoneCache() *phoneCache { return &phoneCache{m: map[uint32]phoneShape{}} }
+func newPhoneCache() *phoneCache { return &phoneCache{m: map[uint64]phoneShape{}} }
 
 func (pc *phoneCache) get(d []byte) phoneShape {
-	key := uint32(atoi(d[:7]))*2 + uint32(len(d)-10)
+	key := uint64(atoi(d))*2 + uint64(len(d)-10)
 	pc.mu.RLock()
 	sh, ok := pc.m[key]
 	pc.mu.RUnlock()
