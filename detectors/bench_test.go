@@ -5,9 +5,7 @@ import (
 	"fmt"
 	"math/rand"
 	randv2 "math/rand/v2"
-	"os"
 	"strconv"
-	"strings"
 	"testing"
 	"time"
 
@@ -198,27 +196,6 @@ func benchAll(b *testing.B, text []byte) {
 	}
 	reportCPU(b, len(text), processCPU()-cpu0)
 	b.ReportMetric(float64(len(dst)), "matches")
-}
-
-// processCPU is the CPU time the process has used, all threads, from
-// /proc/self/stat (Linux; 0 elsewhere), in clock ticks of 10 ms. On a
-// shared machine wall time varies with the other load; CPU time much less.
-func processCPU() time.Duration {
-	data, err := os.ReadFile("/proc/self/stat")
-	if err != nil {
-		return 0
-	}
-	rest := string(data)
-	if i := strings.LastIndexByte(rest, ')'); i >= 0 {
-		rest = rest[i+1:]
-	}
-	f := strings.Fields(rest)
-	if len(f) < 13 {
-		return 0
-	}
-	ut, _ := strconv.ParseInt(f[11], 10, 64)
-	st, _ := strconv.ParseInt(f[12], 10, 64)
-	return time.Duration(ut+st) * 10 * time.Millisecond
 }
 
 // reportCPU reports the bytes processed per CPU second.

@@ -8,7 +8,6 @@ import (
 	"os"
 	"path/filepath"
 	"strconv"
-	"strings"
 	"testing"
 	"time"
 
@@ -160,29 +159,6 @@ func BenchmarkScanPatronCSV(b *testing.B) {
 	}
 	reportCPU(b, st.Size(), processCPU()-cpu0)
 	b.ReportMetric(peakRSS()/(1<<20), "peak-RSS-MB")
-}
-
-// processCPU is the CPU time the process has used, all threads, from
-// /proc/self/stat (Linux; 0 elsewhere). On a shared machine wall time
-// varies with the other load; CPU time much less.
-func processCPU() time.Duration {
-	data, err := os.ReadFile("/proc/self/stat")
-	if err != nil {
-		return 0
-	}
-	// Fields after the command name (which may hold spaces): state is
-	// field 3, utime 14, stime 15, in clock ticks of 1/100 s.
-	rest := string(data)
-	if i := strings.LastIndexByte(rest, ')'); i >= 0 {
-		rest = rest[i+1:]
-	}
-	f := strings.Fields(rest)
-	if len(f) < 13 {
-		return 0
-	}
-	ut, _ := strconv.ParseInt(f[11], 10, 64)
-	st, _ := strconv.ParseInt(f[12], 10, 64)
-	return time.Duration(ut+st) * 10 * time.Millisecond
 }
 
 // reportCPU reports the bytes scanned per CPU second (both cores' time
