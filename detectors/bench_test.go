@@ -6,6 +6,7 @@ import (
 	"math/rand"
 	randv2 "math/rand/v2"
 	"strconv"
+	"strings"
 	"testing"
 	"time"
 
@@ -70,20 +71,7 @@ func mixedText(size int) []byte {
 	return b.Bytes()
 }
 
-func BenchmarkDetectors(b *testing.B) {
-	text := mixedText(1 << 20)
-	all := All()
-	b.SetBytes(int64(len(text)))
-	b.ResetTimer()
-	var dst []Match
-	for b.Loop() {
-		dst = dst[:0]
-		for _, d := range all {
-			dst = d.Find(dst, text)
-		}
-	}
-	b.ReportMetric(float64(len(dst)), "matches")
-}
+func BenchmarkDetectors(b *testing.B) { benchAll(b, mixedText(1<<20)) }
 
 // benchAreaCodes are real Japanese area codes of every length.
 var benchAreaCodes = []string{
@@ -289,4 +277,28 @@ func FuzzFind(f *testing.F) {
 			}
 		}
 	})
+}
+
+// BenchmarkPhoneShape is the validation of one candidate by the table
+// (validity, type and national grouping), over distinct numbers.
+func BenchmarkPhoneShape(b *testing.B) {
+	r := randv2.New(randv2.NewPCG(4, 15))
+	var nums [][]byte
+	for range 4096 {
+		d := []byte(strings.NewReplacer("-", "", "(", "", ")", "").Replace(benchPhone(r)))
+		if len(d) == 10 || len(d) == 11 {
+			nums = append(nums, d)
+		}
+	}
+	p := NewPhone()
+	ok := 0
+	b.ResetTimer()
+	for i := 0; b.Loop(); i++ {
+		if p.shape(nums[i%len(nums)]).OK {
+			ok++
+		}
+	}
+	if ok == 0 {
+		b.Fatal("no valid number")
+	}
 }

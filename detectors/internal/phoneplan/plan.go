@@ -103,7 +103,11 @@ func jpMetadata() (*phonenumbers.PhoneMetadata, error) {
 //
 // Alternatives that can only match an N starting with 0 are left out: such
 // numbers (domestic "00…") are not in the table; the detector asks the
-// library about them.
+// library about them. For the others, parsing strips exactly the leading
+// 0 (the national prefix for parsing, (000[2569]…)|(003768…)|0, only
+// reads more on "00…"), so N is the rest of the digits. The detectors
+// test compares the table with Library on every prefix of 1+Depth digits
+// with other suffixes, which would catch a wrong claim.
 func Depth() (int, error) {
 	m, err := jpMetadata()
 	if err != nil {
