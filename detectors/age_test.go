@@ -2,6 +2,7 @@ package detectors
 
 import (
 	"slices"
+	"sync"
 	"testing"
 	"unicode/utf8"
 
@@ -40,6 +41,19 @@ func TestAgeFalsePositives(t *testing.T) {
 // benchmark corpora, and short fragments around ages and labels.
 func prefilterTexts(t *testing.T) [][]byte {
 	t.Helper()
+	prefilterOnce.Do(func() { prefilterCorpus = buildPrefilterTexts(t) })
+	if prefilterCorpus == nil {
+		t.Fatal("no prefilter texts")
+	}
+	return prefilterCorpus
+}
+
+var (
+	prefilterOnce   sync.Once
+	prefilterCorpus [][]byte
+)
+
+func buildPrefilterTexts(t *testing.T) [][]byte {
 	var out [][]byte
 	files, _, err := samples.Build()
 	if err != nil {

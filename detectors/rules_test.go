@@ -7,10 +7,8 @@ import (
 	"strings"
 	"testing"
 	"time"
-	"unicode/utf8"
 
 	"github.com/rouei/rouei/patterns"
-	"github.com/rouei/rouei/samples"
 )
 
 // TestRuleExamples runs every rule's examples through the detector,
@@ -99,8 +97,9 @@ func TestCompileRuleRejectsBadRules(t *testing.T) {
 // TestRuleLineStartPrefilter checks that skipping the windows of keywords
 // inside a line, for the rules whose pattern starts a line, changes no
 // match: the same rules without the prefilter over texts with prefecture
-// names at and inside lines, the sample deliverable's UTF-8 files and the
-// UTF-8 ones of 150 random sample files (every layout).
+// names at and inside lines and the prefilter texts (the sample
+// deliverable's UTF-8 files, 150 random sample files of every layout, the
+// benchmark corpora) that hold one.
 func TestRuleLineStartPrefilter(t *testing.T) {
 	defs, err := patterns.Rules()
 	if err != nil {
@@ -128,18 +127,9 @@ func TestRuleLineStartPrefilter(t *testing.T) {
 		"住所: 愛知県かもめ市港南町4-8-20\n〒444-8601 愛知県岡崎市十王町2-9\n",
 		"備考 東京都\n東京都\n北海道札幌市中央区北1条西2丁目\r\n",
 	}
-	files, _, err := samples.Build()
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, data := range files {
-		if utf8.Valid(data) && bytes.ContainsAny(data, "県都府道") {
+	for _, data := range prefilterTexts(t) {
+		if bytes.ContainsAny(data, "県都府道") {
 			texts = append(texts, string(data))
-		}
-	}
-	for seed := uint64(0); seed < 150; seed++ {
-		if f := samples.Random(seed); utf8.Valid(f.Data) && bytes.ContainsAny(f.Data, "県都府道") {
-			texts = append(texts, string(f.Data))
 		}
 	}
 	if len(texts) < 20 {
