@@ -41,6 +41,14 @@ var (
 
 // Find implements Detector.
 func (a Age) Find(dst []Match, text []byte) []Match {
+	if !ageAnchored(text) {
+		return dst
+	}
+	return a.find(dst, text)
+}
+
+// find is Find without the rejection of the whole text.
+func (a Age) find(dst []Match, text []byte) []Match {
 	for i := 0; i < len(text); {
 		s, e := nextDigitRun(text, i)
 		if s < 0 {
@@ -79,6 +87,39 @@ func (a Age) Find(dst []Match, text []byte) []Match {
 		}
 	}
 	return dst
+}
+
+// ageAnchored is Find's cheap rejection of a whole text: an age needs a
+// suffix (歳, 才), 年齢, or an ASCII "age" word followed by a separator
+// (what ageLabelled accepts), so a log or source file without any is
+// skipped without looking at its digit runs.
+func ageAnchored(text []byte) bool {
+	if bytes.Contains(text, ageLabelJP) {
+		return true
+	}
+	for _, suf := range ageSuffixes {
+		if bytes.Contains(text, []byte(suf)) {
+			return true
+		}
+	}
+	for i := 0; ; {
+		j := bytes.IndexAny(text[i:], "gG")
+		if j < 0 {
+			return false
+		}
+		j += i
+		i = j + 1
+		if j < 1 || j+2 >= len(text) || text[j-1]|0x20 != 'a' || text[j+1]|0x20 != 'e' {
+			continue
+		}
+		if k := j - 1; k > 0 && (isAlnum(text[k-1]) || text[k-1] == '_' || text[k-1] == '-') {
+			continue
+		}
+		switch text[j+2] {
+		case ' ', ':', '=', '"', '\'', '\t', 0xEF: // 0xEF: "："
+			return true
+		}
+	}
 }
 
 func (Age) suffix(text []byte, s, e int) (Match, bool) {

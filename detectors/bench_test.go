@@ -4,7 +4,13 @@ import (
 	"bytes"
 	"fmt"
 	"math/rand"
+	randv2 "math/rand/v2"
+	"strconv"
+	"strings"
 	"testing"
+	"time"
+
+	"github.com/rouei/rouei/samples"
 )
 
 // mixedText builds about size bytes of normalised mixed Japanese/ASCII
@@ -65,32 +71,172 @@ func mixedText(size int) []byte {
 	return b.Bytes()
 }
 
-func BenchmarkDetectors(b *testing.B) {
-	text := mixedText(1 << 20)
+func BenchmarkDetectors(b *testing.B) { benchAll(b, mixedText(1<<20)) }
+
+// benchAreaCodes are real Japanese area codes of every length.
+var benchAreaCodes = []string{
+	"03", "06", "011", "022", "045", "052", "075", "078", "082", "092", "099",
+	"0422", "0466", "0532", "0564", "0565", "0566", "0263", "0776", "0985", "0154",
+	"04992", "01267", "09802", "05979",
+}
+
+// benchPhone draws a distinct, realistic number: mobiles 070/080/090, IP
+// 050, toll-free 0120 and fixed lines over real area codes, in the usual
+// spellings (hyphens, parentheses, bare).
+func benchPhone(r *randv2.Rand) string {
+	switch k := r.IntN(20); {
+	case k < 11:
+		d := []string{"090", "080", "070"}[r.IntN(3)] + strconv.Itoa(2+r.IntN(8)) + fmt.Sprintf("%07d", r.IntN(1e7))
+		return d[:3] + "-" + d[3:7] + "-" + d[7:]
+	case k < 12:
+		d := "050" + strconv.Itoa(1+r.IntN(9)) + fmt.Sprintf("%07d", r.IntN(1e7))
+		return d[:3] + "-" + d[3:7] + "-" + d[7:]
+	case k < 13:
+		return fmt.Sprintf("0120-%03d-%03d", r.IntN(1000), r.IntN(1000))
+	}
+	area := benchAreaCodes[r.IntN(len(benchAreaCodes))]
+	exLen := 6 - len(area)
+	ex := strconv.Itoa(2 + r.IntN(8))
+	for range exLen - 1 {
+		ex += strconv.Itoa(r.IntN(10))
+	}
+	sub := fmt.Sprintf("%04d", r.IntN(1e4))
+	switch r.IntN(8) {
+	case 0:
+		return area + ex + sub
+	case 1:
+		return area + "(" + ex + ")" + sub
+	}
+	return area + "-" + ex + "-" + sub
+}
+
+// patronText builds about size bytes of a patron registry CSV in which every
+// line is a person with distinct values: names, readings and addresses
+// planted by the samples generator (samples/expected.json), phone numbers,
+// birth dates, postal codes and e-mail addresses from a deterministic PRNG.
+func patronText(tb testing.TB, size int) []byte {
+	m, err := samples.LoadManifest(samples.ManifestPath())
+	if err != nil {
+		tb.Fatal(err)
+	}
+	var names, kana, addr []string
+	for _, f := range m.Files {
+		names = append(names, f.Planted.Name...)
+		kana = append(kana, f.Planted.NameKana...)
+		addr = append(addr, f.Planted.Address...)
+	}
+	r := randv2.New(randv2.NewPCG(1, 15))
+	var b bytes.Buffer
+	b.WriteString("利用者番号,氏名,フリガナ,生年月日,郵便番号,住所,電話番号,携帯電話,メール\n")
+	for row := 1; b.Len() < size; row++ {
+		mobile, mail := "", ""
+		if r.IntN(2) == 0 {
+			mobile = benchPhone(r)
+		}
+		if r.IntN(4) == 0 {
+			mail = fmt.Sprintf("user%d.%d@example.jp", row, r.IntN(1000))
+		}
+		fmt.Fprintf(&b, "%08d,%s,%s,%d-%02d-%02d,%03d-%04d,%s,%s,%s,%s\n", row,
+			names[r.IntN(len(names))], kana[r.IntN(len(kana))],
+			1935+r.IntN(60), 1+r.IntN(12), 1+r.IntN(28), r.IntN(1000), r.IntN(1e4),
+			addr[r.IntN(len(addr))], benchPhone(r), mobile, mail)
+	}
+	return b.Bytes()
+}
+
+// asciiLog builds about size bytes of an ASCII server log with no personal
+// data: timestamps, IPs, ids, durations, hex digests, paths.
+func asciiLog(size int) []byte {
+	r := randv2.New(randv2.NewPCG(2, 15))
+	paths := []string{"/api/v1/loans", "/opac/search", "/static/app.js", "/api/v1/patrons/status", "/healthz"}
+	var b bytes.Buffer
+	for b.Len() < size {
+		fmt.Fprintf(&b, "2024-%02d-%02dT%02d:%02d:%02d.%03dZ INFO req=%016x ip=10.%d.%d.%d method=GET path=%s?q=%d status=%d took=%dms bytes=%d sha=%08x%08x\n",
+			1+r.IntN(12), 1+r.IntN(28), r.IntN(24), r.IntN(60), r.IntN(60), r.IntN(1000), r.Uint64(),
+			r.IntN(256), r.IntN(256), r.IntN(256), paths[r.IntN(len(paths))], r.IntN(100000),
+			[]int{200, 200, 200, 304, 404, 500}[r.IntN(6)], r.IntN(2000), r.IntN(1<<20), r.Uint32(), r.Uint32())
+	}
+	return b.Bytes()
+}
+
+// BenchmarkDetectorsPatrons runs all detectors over 1 MiB of a patron
+// registry with distinct numbers (see patronText), one core.
+func BenchmarkDetectorsPatrons(b *testing.B) { benchAll(b, patronText(b, 1<<20)) }
+
+// BenchmarkDetectorsLog runs all detectors over 1 MiB of an ASCII log
+// without personal data (see asciiLog), one core.
+func BenchmarkDetectorsLog(b *testing.B) { benchAll(b, asciiLog(1<<20)) }
+
+func benchAll(b *testing.B, text []byte) {
 	all := All()
+	var dst []Match
+	for _, d := range all { // lazy dictionaries load outside the timing
+		dst = d.Find(dst[:0], text[:min(len(text), 4096)])
+	}
 	b.SetBytes(int64(len(text)))
 	b.ResetTimer()
-	var dst []Match
+	cpu0 := processCPU()
 	for b.Loop() {
 		dst = dst[:0]
 		for _, d := range all {
 			dst = d.Find(dst, text)
 		}
 	}
+	reportCPU(b, len(text), processCPU()-cpu0)
 	b.ReportMetric(float64(len(dst)), "matches")
 }
 
-func BenchmarkEachDetector(b *testing.B) {
-	text := mixedText(1 << 20)
-	for _, d := range All() {
-		b.Run(d.ID(), func(b *testing.B) {
-			b.SetBytes(int64(len(text)))
-			var dst []Match
-			for b.Loop() {
-				dst = d.Find(dst[:0], text)
-			}
-		})
+// reportCPU reports the bytes processed per CPU second.
+func reportCPU(b *testing.B, size int, cpu time.Duration) {
+	if cpu > 0 {
+		b.ReportMetric(float64(size)*float64(b.N)/cpu.Seconds()/1e6, "MB/cpu-s")
 	}
+}
+
+// BenchmarkEachDetector measures every detector alone on the mixed corpus
+// (mixedText: little personal data), on the patron registry (patronText:
+// every line a person, no value repeated) and on an ASCII log without
+// personal data (asciiLog).
+func BenchmarkEachDetector(b *testing.B) {
+	for _, c := range []struct {
+		name string
+		text []byte
+	}{{"mixed", mixedText(1 << 20)}, {"patrons", patronText(b, 1<<20)}, {"log", asciiLog(1 << 20)}} {
+		for _, d := range All() {
+			b.Run(c.name+"/"+d.ID(), func(b *testing.B) {
+				dst := d.Find(nil, c.text[:4096])
+				b.SetBytes(int64(len(c.text)))
+				b.ResetTimer()
+				cpu0 := processCPU()
+				for b.Loop() {
+					dst = d.Find(dst[:0], c.text)
+				}
+				reportCPU(b, len(c.text), processCPU()-cpu0)
+				b.ReportMetric(float64(len(dst)), "matches")
+			})
+		}
+	}
+}
+
+// BenchmarkPhoneDistinct validates a stream of distinct numbers: the phone
+// detector's cost when no number repeats (a fresh detector per run, so no
+// cache carried over).
+func BenchmarkPhoneDistinct(b *testing.B) {
+	r := randv2.New(randv2.NewPCG(3, 15))
+	var t bytes.Buffer
+	for t.Len() < 1<<20 {
+		t.WriteString(benchPhone(r))
+		t.WriteString(",\n")
+	}
+	text := t.Bytes()
+	b.SetBytes(int64(len(text)))
+	var dst []Match
+	cpu0 := processCPU()
+	for b.Loop() {
+		dst = NewPhone().Find(dst[:0], text)
+	}
+	reportCPU(b, len(text), processCPU()-cpu0)
+	b.ReportMetric(float64(len(dst)), "matches")
 }
 
 // TestMixedTextFindsHits checks that the benchmark corpus yields its
@@ -131,4 +277,28 @@ func FuzzFind(f *testing.F) {
 			}
 		}
 	})
+}
+
+// BenchmarkPhoneShape is the validation of one candidate by the table
+// (validity, type and national grouping), over distinct numbers.
+func BenchmarkPhoneShape(b *testing.B) {
+	r := randv2.New(randv2.NewPCG(4, 15))
+	var nums [][]byte
+	for range 4096 {
+		d := []byte(strings.NewReplacer("-", "", "(", "", ")", "").Replace(benchPhone(r)))
+		if len(d) == 10 || len(d) == 11 {
+			nums = append(nums, d)
+		}
+	}
+	p := NewPhone()
+	ok := 0
+	b.ResetTimer()
+	for i := 0; b.Loop(); i++ {
+		if p.shape(nums[i%len(nums)]).OK {
+			ok++
+		}
+	}
+	if ok == 0 {
+		b.Fatal("no valid number")
+	}
 }

@@ -5,7 +5,7 @@ import (
 	"strings"
 	"sync"
 
-	"github.com/nyaruka/phonenumbers"
+	"github.com/rouei/rouei/detectors/internal/phoneplan"
 )
 
 // Phone finds Japanese telephone numbers (category "phone").
@@ -21,22 +21,26 @@ import (
 //   - toll-free 0120 and navi-dial 0570: 10 digits;
 //   - +81 forms are read as the domestic number.
 //
-// libphonenumber (IsValidNumberForRegion "JP") is the second check; its
-// answer only depends on the first digits, so it is cached per 7-digit
-// prefix. Unseparated 10/11-digit runs are accepted with lower confidence.
+// libphonenumber's answer (IsValidNumberForRegion "JP", GetNumberType,
+// the national format) is the second check. It depends only on the first
+// digits, so it is compiled from the library's metadata into a prefix
+// table (phone_table.go, `go generate`; see detectors/internal/phoneplan)
+// and looked up without a library call or an allocation; the rare numbers
+// the table leaves to the library (domestic "00…") are asked through a
+// cache. Unseparated 10/11-digit runs are accepted with lower confidence.
 // Recognisable dummies (patterns/dummy.txt, 090-0000-0000, 1234-5678
 // sequences, a local exchange starting with 0 or 1) are reported with
 // Dummy set and low confidence. Value is the number in libphonenumber's
 // national format ("0564-23-3100").
 //
-// The zero value is ready to use; NewPhone adds the validation cache.
+// The zero value is ready to use; NewPhone adds the cache of library answers.
 type Phone struct {
 	cache *phoneCache
 }
 
 var _ Detector = (*Phone)(nil)
 
-// NewPhone returns a Phone detector with its validation cache.
+// NewPhone returns a Phone detector with its cache of library answers.
 func NewPhone() *Phone { return &Phone{cache: newPhoneCache()} }
 
 // ID implements Detector.
@@ -280,28 +284,28 @@ func (p *Phone) check(c *phoneCand) (Match, bool) {
 	// Separated dummies are reported even when not valid numbers
 	// (090-0000-0000); a bare digit run must at least be a valid number,
 	// or every run of zeros in a dump would be a "phone".
-	if (c.ng == 3 || sh.ok) && phoneDummy(d, c.g[0]) {
+	if (c.ng == 3 || sh.OK) && phoneDummy(d, c.g[0]) {
 		m.Dummy, m.Confidence = true, phoneConfDummy
 		m.Value = joinGroups(d, c.g[:c.ng])
-		if sh.ok && (c.ng == 1 || sh.g == c.g) {
-			m.Value = joinGroups(d, sh.g[:])
+		if sh.OK && (c.ng == 1 || sh.G == c.g) {
+			m.Value = joinGroups(d, sh.G[:])
 		}
 		return m, true
 	}
-	if !sh.ok {
+	if !sh.OK {
 		return m, false
 	}
-	if c.ng == 3 && sh.g != c.g && !(sh.flexible && c.g[0] == sh.g[0]) {
+	if c.ng == 3 && sh.G != c.g && !(sh.Flexible && c.g[0] == sh.G[0]) {
 		return m, false
 	}
-	m.Value = joinGroups(d, sh.g[:])
+	m.Value = joinGroups(d, sh.G[:])
 	switch {
-	case sh.fixed && (d[sh.g[0]] == '0' || d[sh.g[0]] == '1'):
+	case sh.Fixed && (d[sh.G[0]] == '0' || d[sh.G[0]] == '1'):
 		// A local exchange never starts with 0 or 1: not a real line.
 		m.Dummy, m.Confidence = true, phoneConfDummy
 	case c.ng == 1:
 		m.Confidence = phoneConfBare
-	case sh.mobile:
+	case sh.Mobile:
 		m.Confidence = phoneConfMobile
 	default:
 		m.Confidence = phoneConfSeparated
@@ -358,82 +362,64 @@ func phoneDummy(d []byte, g0 int) bool {
 
 // phoneShape is what libphonenumber says about a number: whether it is a
 // valid Japanese number of a kind people have, and its national grouping.
-type phoneShape struct {
-	ok       bool
-	fixed    bool
-	mobile   bool
-	flexible bool // toll-free / navi-dial: only the first group is fixed
-	g        [3]int
-}
+type phoneShape = phoneplan.Shape
 
+//go:generate go run ./internal/phoneplan/phonegen -o phone_table.go
+
+// shape answers from the numbering-plan table (phone_table.go, generated
+// from libphonenumber's metadata and checked against it by
+// TestPhoneTableMatchesLibrary): a walk of at most phoneTableDepth digits,
+// no allocation. Numbers the table leaves to the library (domestic "00…",
+// rare) are asked through the cache.
 func (p *Phone) shape(d []byte) phoneShape {
+	if sh, ok := tableShape(d); ok {
+		return sh
+	}
 	if p.cache == nil {
-		return computeShape(d)
+		return phoneplan.Library(d)
 	}
 	return p.cache.get(d)
 }
 
-func computeShape(d []byte) phoneShape {
-	var sh phoneShape
-	num, err := phonenumbers.Parse(string(d), "JP")
-	if err != nil || !phonenumbers.IsValidNumberForRegion(num, "JP") {
-		return sh
-	}
-	switch phonenumbers.GetNumberType(num) {
-	case phonenumbers.FIXED_LINE, phonenumbers.FIXED_LINE_OR_MOBILE:
-		sh.fixed = true
-	case phonenumbers.MOBILE, phonenumbers.VOIP:
-		sh.mobile = true
-	case phonenumbers.TOLL_FREE, phonenumbers.SHARED_COST, phonenumbers.UAN:
-		sh.flexible = true
-	default: // pagers, personal numbers (060), premium rate, unknown
-		return sh
-	}
-	f := phonenumbers.Format(num, phonenumbers.NATIONAL)
-	k, n := 0, 0
-	for i := 0; i < len(f); i++ {
-		if isDigit(f[i]) {
-			n++
-			continue
+// tableShape walks phoneNodes for the 10 or 11 digits d; ok is false when
+// the library must be asked.
+func tableShape(d []byte) (phoneShape, bool) {
+	n := phoneRoots[len(d)-10]
+	for i := 1; i < len(d); i++ {
+		v := phoneNodes[n][d[i]-'0']
+		switch {
+		case v == phoneplan.AskLibrary:
+			return phoneShape{}, false
+		case v&phoneplan.Leaf != 0:
+			return phoneShapes[v&^phoneplan.Leaf], true
 		}
-		if n > 0 {
-			if k == 2 {
-				return sh
-			}
-			sh.g[k] = n
-			k, n = k+1, 0
-		}
+		n = v
 	}
-	if k != 2 || n == 0 {
-		return sh
-	}
-	sh.g[2] = n
-	sh.ok = true
-	return sh
+	return phoneShape{}, false
 }
 
 // phoneCacheMax bounds the memory of the cache (entries, ~40 bytes each).
 const phoneCacheMax = 1 << 16
 
-// phoneCache memoises computeShape per 7-digit prefix and length: for
-// Japanese numbers libphonenumber's validity and grouping are decided by
-// the first six digits after the 0 (checked by TestPhoneShapePrefix).
+// phoneCache memoises phoneplan.Library per number (its digits and
+// length), for the numbers the table leaves to the library: their answer
+// may depend on more digits than the table's, so nothing is assumed.
 type phoneCache struct {
 	mu sync.RWMutex
-	m  map[uint32]phoneShape
+	m  map[uint64]phoneShape
 }
 
-func newPhoneCache() *phoneCache { return &phoneCache{m: map[uint32]phoneShape{}} }
+func newPhoneCache() *phoneCache { return &phoneCache{m: map[uint64]phoneShape{}} }
 
 func (pc *phoneCache) get(d []byte) phoneShape {
-	key := uint32(atoi(d[:7]))*2 + uint32(len(d)-10)
+	key := uint64(atoi(d))*2 + uint64(len(d)-10)
 	pc.mu.RLock()
 	sh, ok := pc.m[key]
 	pc.mu.RUnlock()
 	if ok {
 		return sh
 	}
-	sh = computeShape(d)
+	sh = phoneplan.Library(d)
 	pc.mu.Lock()
 	if len(pc.m) < phoneCacheMax {
 		pc.m[key] = sh

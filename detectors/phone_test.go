@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"math/rand"
 	"testing"
+
+	"github.com/rouei/rouei/detectors/internal/phoneplan"
 )
 
 func TestPhoneTruePositives(t *testing.T) {
@@ -85,26 +87,27 @@ func TestPhoneOffsets(t *testing.T) {
 	}
 }
 
-// TestPhoneShapePrefix checks the assumption behind phoneCache: numbers
-// sharing the first 7 digits and the length get the same answer from
-// libphonenumber.
+// TestPhoneShapePrefix checks the claim behind the table on random numbers:
+// numbers sharing the first 1+phoneTableDepth digits and the length get
+// the same answer from libphonenumber (phoneplan.Depth proves it from the
+// metadata's patterns).
 func TestPhoneShapePrefix(t *testing.T) {
 	r := rand.New(rand.NewSource(7))
 	tested := 0
 	for i := 0; i < 100000 && tested < 1500; i++ {
 		n := 10 + r.Intn(2)
 		d := []byte(fmt.Sprintf("0%0*d", n-1, r.Int63n(pow10(n-1))))
-		sh := computeShape(d)
-		if !sh.ok {
+		sh := phoneplan.Library(d)
+		if !sh.OK {
 			continue
 		}
 		tested++
 		for k := 0; k < 3; k++ {
 			e := append([]byte(nil), d...)
-			for j := 7; j < n; j++ {
+			for j := 1 + phoneTableDepth; j < n; j++ {
 				e[j] = byte('0' + r.Intn(10))
 			}
-			if got := computeShape(e); got != sh {
+			if got := phoneplan.Library(e); got != sh {
 				t.Fatalf("numbers sharing a prefix differ: %+v vs %+v", sh, got)
 			}
 		}
@@ -122,13 +125,101 @@ func pow10(n int) int64 {
 	return p
 }
 
-func TestPhoneCacheAgrees(t *testing.T) {
+// TestPhoneTableMatchesLibrary compares the table's answer (validity, type,
+// national grouping) with libphonenumber's on every prefix of 2 to 6
+// digits with several suffixes, in both lengths, and on random numbers.
+func TestPhoneTableMatchesLibrary(t *testing.T) {
+	r := rand.New(rand.NewSource(15))
 	p := NewPhone()
-	for _, s := range []string{"0564233100", "09027463158", "0120456321", "0601234567", "0312345678"} {
-		for range 2 {
-			if got, want := p.shape([]byte(s)), computeShape([]byte(s)); got != want {
-				t.Errorf("cache differs for %s", Mask("phone", s))
+	checked, valid, fallback := 0, 0, 0
+	check := func(d []byte) {
+		want := phoneplan.Library(d)
+		if got := p.shape(d); got != want {
+			t.Fatalf("%s: table %+v, library %+v", Mask("phone", string(d)), got, want)
+		}
+		if _, ok := tableShape(d); !ok {
+			fallback++
+		}
+		checked++
+		if want.OK {
+			valid++
+		}
+	}
+	// Every prefix of 1+phoneTableDepth digits (one leaf of the table
+	// each) is asked once, in one of the two lengths; shorter prefixes
+	// with several suffixes in both. Under -short or the race detector
+	// (the library is slow there) about 2,000 prefixes of each length,
+	// one suffix each.
+	full := !testing.Short() && !raceEnabled
+	random := 20000
+	if !full {
+		random = 2000
+	}
+	d := make([]byte, 11)
+	for plen := 2; plen <= 1+phoneTableDepth; plen++ {
+		suffixes, step := 3, int64(1)
+		if plen == 1+phoneTableDepth {
+			suffixes = 1
+		}
+		if !full {
+			suffixes, step = 1, max(1, pow10(plen-1)/2000)
+		}
+		for v := int64(0); v < pow10(plen-1); v += step {
+			d[0] = '0'
+			for i, x := plen-1, v; i >= 1; i, x = i-1, x/10 {
+				d[i] = byte('0' + x%10)
+			}
+			for n := 10; n <= 11; n++ {
+				if plen == 1+phoneTableDepth && int64(n-10) != v%2 {
+					continue
+				}
+				for range suffixes {
+					for j := plen; j < n; j++ {
+						d[j] = byte('0' + r.Intn(10))
+					}
+					check(d[:n])
+				}
 			}
 		}
+	}
+	for range random {
+		n := 10 + r.Intn(2)
+		d[0] = '0'
+		for j := 1; j < n; j++ {
+			d[j] = byte('0' + r.Intn(10))
+		}
+		check(d[:n])
+	}
+	if valid < checked/10 || fallback > checked/5 {
+		t.Errorf("%d numbers, %d valid, %d left to the library", checked, valid, fallback)
+	}
+	t.Logf("%d numbers, %d valid, %d left to the library", checked, valid, fallback)
+}
+
+// TestPhoneTableLookup checks the detector's walk against phoneplan's own.
+func TestPhoneTableLookup(t *testing.T) {
+	tab := phoneplan.Table{Depth: phoneTableDepth, Nodes: phoneNodes[:], Roots: phoneRoots, Shapes: phoneShapes[:]}
+	r := rand.New(rand.NewSource(3))
+	for range 5000 {
+		n := 10 + r.Intn(2)
+		d := []byte(fmt.Sprintf("0%0*d", n-1, r.Int63n(pow10(n-1))))
+		a, aok := tableShape(d)
+		b, bok := tab.Lookup(d)
+		if a != b || aok != bok {
+			t.Fatalf("%s: %+v %v vs %+v %v", Mask("phone", string(d)), a, aok, b, bok)
+		}
+	}
+}
+
+func TestPhoneShapeNoAlloc(t *testing.T) {
+	p := NewPhone()
+	d := []byte("09027463158")
+	if n := testing.AllocsPerRun(100, func() { p.shape(d) }); n != 0 {
+		t.Errorf("shape allocates %v times", n)
+	}
+	text := []byte("山田,090-2746-3158,0564-23-3100,")
+	dst := make([]Match, 0, 4)
+	if n := testing.AllocsPerRun(100, func() { dst = p.Find(dst[:0], text) }); n > 2 {
+		t.Errorf("Find allocates %v times for two numbers", n)
 	}
 }

@@ -47,11 +47,42 @@ var (
 		return out
 	})
 	municipalityMarks = nmByteSlices(patterns.Words("municipality_suffixes").JP...)
+	// addressWords are the prefectures and municipality marks by their
+	// first three bytes, to find any of them in one pass over a window.
+	addressWords = sync.OnceValue(func() map[[3]byte][][]byte {
+		m := map[[3]byte][][]byte{}
+		for _, w := range append(append([][]byte(nil), prefBytes()...), municipalityMarks...) {
+			if len(w) < 3 {
+				panic("detectors: an address word of less than three bytes")
+			}
+			k := [3]byte{w[0], w[1], w[2]}
+			m[k] = append(m[k], w)
+		}
+		return m
+	})
 )
+
+// hasAddressWord reports whether w holds a prefecture or a municipality
+// mark (the same as bytes.Contains of each, in one pass).
+func hasAddressWord(w []byte) bool {
+	m := addressWords()
+	for i := 0; i+3 <= len(w); i++ {
+		if w[i] < 0xC0 {
+			continue
+		}
+		for _, a := range m[[3]byte{w[i], w[i+1], w[i+2]}] {
+			if bytes.HasPrefix(w[i:], a) {
+				return true
+			}
+		}
+	}
+	return false
+}
 
 // Find implements Detector.
 func (p Postal) Find(dst []Match, text []byte) []Match {
 	n0 := len(dst)
+	pl, ph := labelsIn{l: &postalLabels}, labelsIn{l: &phoneLabels}
 	// 123-4567 forms, found at their hyphen.
 	for i := 0; ; {
 		j := indexFrom(text, i, '-')
@@ -66,7 +97,7 @@ func (p Postal) Find(dst []Match, text []byte) []Match {
 		if !allDigits(text[s:j]) || !allDigits(text[j+1:e]) || !postalBounds(text, s, e) {
 			continue
 		}
-		if conf := postalContext(text, s, e); conf > 0 {
+		if conf := postalContext(text, s, e, &pl, &ph); conf > 0 {
 			dst = append(dst, postalMatch(text, s, e, conf))
 			i = e
 		}
@@ -139,28 +170,21 @@ func postalBounds(text []byte, s, e int) bool {
 }
 
 // postalContext returns the confidence for a hyphenated code at s..e, or 0
-// when nothing marks it as a postal code.
-func postalContext(text []byte, s, e int) float64 {
+// when nothing marks it as a postal code. pl and ph are the postal and
+// phone labels of text.
+func postalContext(text []byte, s, e int, pl, ph *labelsIn) float64 {
 	b := trimRightSpace(before(text, s, 8))
 	if bytes.HasSuffix(b, postalMark) {
 		return postalConfMark
 	}
-	if postalLabels.in(sameLineBefore(text, s, 40)) || postalLabels.in(prevLine(text, s, 200)) {
+	if pl.in(text, sameLineBefore(text, s, 40)) || pl.in(text, prevLine(text, s, 200)) {
 		return postalConfLabel
 	}
-	if phoneLabels.in(sameLineBefore(text, s, 16)) {
+	if ph.in(text, sameLineBefore(text, s, 16)) {
 		return 0
 	}
-	after := sameLineAfter(text, e, 36)
-	for _, p := range prefBytes() {
-		if bytes.Contains(after, p) {
-			return postalConfAddress
-		}
-	}
-	for _, mk := range municipalityMarks {
-		if bytes.Contains(after, mk) {
-			return postalConfAddress
-		}
+	if hasAddressWord(sameLineAfter(text, e, 36)) {
+		return postalConfAddress
 	}
 	return 0
 }

@@ -1,6 +1,9 @@
 package detectors
 
-import "testing"
+import (
+	"bytes"
+	"testing"
+)
 
 func TestPostalTruePositives(t *testing.T) {
 	checkTPs(t, Postal{}, []tp{
@@ -34,4 +37,47 @@ func TestPostalFalsePositives(t *testing.T) {
 		"〒 44486012",
 		"a444-8601 市",
 	})
+}
+
+// TestPostalContextShortcuts checks the one-pass address-word search and
+// the per-text label rejection against what they replace (bytes.Contains
+// of each prefecture and mark; labels.in of each window) on windows all
+// over the prefilter texts.
+func TestPostalContextShortcuts(t *testing.T) {
+	windows, found := 0, 0
+	for _, text := range prefilterTexts(t) {
+		pl, ph := labelsIn{l: &postalLabels}, labelsIn{l: &phoneLabels}
+		step := max(1, len(text)/3000)
+		for pos := 0; pos < len(text); pos += step {
+			w := sameLineAfter(text, pos, 36)
+			want := false
+			for _, p := range prefBytes() {
+				want = want || bytes.Contains(w, p)
+			}
+			for _, mk := range municipalityMarks {
+				want = want || bytes.Contains(w, mk)
+			}
+			if got := hasAddressWord(w); got != want {
+				t.Fatalf("address word in %q: %v, want %v", Mask("address", string(w)), got, want)
+			}
+			for _, c := range []struct {
+				li *labelsIn
+				l  *labels
+				w  []byte
+			}{{&pl, &postalLabels, sameLineBefore(text, pos, 40)}, {&pl, &postalLabels, prevLine(text, pos, 200)},
+				{&ph, &phoneLabels, sameLineBefore(text, pos, 16)}} {
+				got, want := c.li.in(text, c.w), c.l.in(c.w)
+				if got != want {
+					t.Fatalf("label in a window: %v, want %v", got, want)
+				}
+				if want {
+					found++
+				}
+			}
+			windows++
+		}
+	}
+	if windows < 10000 || found == 0 {
+		t.Errorf("%d windows, %d with a label", windows, found)
+	}
 }

@@ -49,6 +49,28 @@ type Rule struct {
 	retry    *regexp2.Regexp // the same pattern with RuleRetryTimeout
 	keywords [][]byte
 	check    func(string) bool
+	// lineStart: the pattern begins "(?:^|\n)[ \t]*", so a match starts at
+	// the beginning of a line, and only a keyword there (after blanks) can
+	// lead to one: a keyword inside a line does not make its window worth
+	// trying (a CSV column of addresses, "…,愛知県…", in every line).
+	lineStart bool
+}
+
+// lineStartPrefix is the pattern prefix that makes a rule lineStart.
+const lineStartPrefix = `(?:^|\n)[ \t]*`
+
+// keywordCounts reports whether a keyword hit at i, on the line starting at
+// ls, can lead r to a match.
+func (r *Rule) keywordCounts(text []byte, ls, i int) bool {
+	if !r.lineStart {
+		return true
+	}
+	for _, b := range text[ls:i] {
+		if b != ' ' && b != '\t' {
+			return false
+		}
+	}
+	return true
 }
 
 var (
@@ -73,7 +95,7 @@ func CompileRule(def patterns.Rule) (*Rule, error) {
 	}
 	retry := regexp2.MustCompile(def.Pattern, regexp2.None)
 	retry.MatchTimeout = RuleRetryTimeout
-	r := &Rule{def: def, re: re, retry: retry}
+	r := &Rule{def: def, re: re, retry: retry, lineStart: strings.HasPrefix(def.Pattern, lineStartPrefix)}
 	if def.Check != "" {
 		if r.check = ruleChecks[def.Check]; r.check == nil {
 			return nil, fmt.Errorf("rule %s: unknown check %q", def.ID, def.Check)
@@ -157,7 +179,7 @@ func (r *Rule) FindErr(dst []Match, text []byte) ([]Match, error) {
 			}
 			i += from
 			from = i + len(k)
-			if ls := bytes.LastIndexByte(text[:i], '\n') + 1; ls != last {
+			if ls := bytes.LastIndexByte(text[:i], '\n') + 1; ls != last && r.keywordCounts(text, ls, i) {
 				starts = append(starts, ls)
 				last = ls
 			}
@@ -322,6 +344,9 @@ func (rs *RuleSet) FindErr(dst []Match, text []byte) ([]Match, error) {
 	any := false
 	hit := func(rule, at int) {
 		ls := bytes.LastIndexByte(text[:at], '\n') + 1
+		if !rs.rules[rule].keywordCounts(text, ls, at) {
+			return
+		}
 		if s := starts[rule]; len(s) == 0 || s[len(s)-1] != ls {
 			starts[rule] = append(starts[rule], ls)
 			any = true

@@ -1,7 +1,9 @@
 package detectors
 
 import (
+	"bytes"
 	"errors"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -89,6 +91,56 @@ func TestCompileRuleRejectsBadRules(t *testing.T) {
 	} {
 		if _, err := CompileRule(def); err == nil {
 			t.Errorf("rule %q compiled", def.Pattern)
+		}
+	}
+}
+
+// TestRuleLineStartPrefilter checks that skipping the windows of keywords
+// inside a line, for the rules whose pattern starts a line, changes no
+// match: the same rules without the prefilter over texts with prefecture
+// names at and inside lines and the prefilter texts (the sample
+// deliverable's UTF-8 files, 150 random sample files of every layout, the
+// benchmark corpora) that hold one.
+func TestRuleLineStartPrefilter(t *testing.T) {
+	defs, err := patterns.Rules()
+	if err != nil {
+		t.Fatal(err)
+	}
+	fast, err := CompileRuleSet(defs)
+	if err != nil {
+		t.Fatal(err)
+	}
+	slow, _ := CompileRuleSet(defs)
+	n := 0
+	for _, r := range slow.rules {
+		if r.lineStart {
+			n++
+		}
+		r.lineStart = false
+	}
+	if n == 0 {
+		t.Fatal("no rule of patterns/rules.toml starts a line")
+	}
+	texts := []string{
+		"愛知県架空市旭町5-21-17\n",
+		"  愛知県架空市旭町5-21-17 メゾン桜ヶ丘302\n\t東京都千代田区丸の内1-1-1\n",
+		"1,高橋 正人,愛知県架空市旭町5-21-17,090-2746-3158\n愛知県かもめ市港南町4-8-20\n2,山田,大阪府架空市北町1-2-3\n",
+		"住所: 愛知県かもめ市港南町4-8-20\n〒444-8601 愛知県岡崎市十王町2-9\n",
+		"備考 東京都\n東京都\n北海道札幌市中央区北1条西2丁目\r\n",
+	}
+	for _, data := range prefilterTexts(t) {
+		if bytes.ContainsAny(data, "県都府道") {
+			texts = append(texts, string(data))
+		}
+	}
+	if len(texts) < 20 {
+		t.Fatalf("only %d texts", len(texts))
+	}
+	for i, s := range texts {
+		a := fast.Find(nil, []byte(s))
+		b := slow.Find(nil, []byte(s))
+		if !slices.Equal(a, b) {
+			t.Errorf("text %d: %d matches with the prefilter, %d without", i, len(a), len(b))
 		}
 	}
 }

@@ -165,6 +165,51 @@ func (l *labels) in(w []byte) bool {
 	return false
 }
 
+// mayOccur reports whether in could be true for some part of text: a
+// Japanese label occurs in it, or an ASCII one ignoring case and the word
+// boundary (which a window's edge may cut off). When it is false, no
+// window of text holds a label, and a detector can skip the search of
+// every candidate's window.
+func (l *labels) mayOccur(text []byte) bool {
+	for _, s := range l.jp {
+		if bytes.Contains(text, s) {
+			return true
+		}
+	}
+	if len(l.ascii) == 0 {
+		return false
+	}
+	for i := 0; i < len(text); i++ {
+		if !l.first[text[i]] {
+			continue
+		}
+		for _, s := range l.ascii {
+			if text[i]|0x20 == s[0] && hasPrefixFold(text[i:], s) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// labelsIn answers labels.in for the windows of one text, skipping the
+// search when the text holds no label at all (mayOccur, asked once, when
+// the first window is).
+type labelsIn struct {
+	l     *labels
+	state int8 // 0: not asked yet; 1: may occur; 2: does not
+}
+
+func (c *labelsIn) in(text, w []byte) bool {
+	if c.state == 0 {
+		c.state = 2
+		if c.l.mayOccur(text) {
+			c.state = 1
+		}
+	}
+	return c.state == 1 && c.l.in(w)
+}
+
 // hasPrefixFold reports whether w starts with lower (ASCII lower case),
 // ignoring ASCII case.
 func hasPrefixFold(w []byte, lower string) bool {
