@@ -3,6 +3,7 @@ package detectors
 import (
 	"hash/maphash"
 	"sort"
+	"strconv"
 	"strings"
 	"sync"
 	"unicode/utf8"
@@ -10,6 +11,7 @@ import (
 	"github.com/nyaruka/phonenumbers"
 	unorm "golang.org/x/text/unicode/norm"
 
+	"github.com/rouei/rouei/detectors/internal/phoneplan"
 	"github.com/rouei/rouei/patterns"
 )
 
@@ -81,15 +83,28 @@ func (r *record) noteArea(m Located) {
 	}
 }
 
-// fixedLine reports whether a phone value (national format) can be a
-// fixed line: not a mobile, IP phone, free dial or navi-dial number.
+// fixedLine reports whether a phone value (national format) is a fixed
+// line by the numbering plan (the phone table, else the library): not a
+// mobile, IP phone, free dial or navi-dial number.
 func fixedLine(v string) bool {
-	for _, p := range []string{"070", "080", "090", "050", "020", "060", "0120", "0800", "0570", "0990"} {
-		if strings.HasPrefix(v, p) {
-			return false
+	var buf [16]byte
+	d := buf[:0]
+	for i := 0; i < len(v); i++ {
+		if c := v[i]; c >= '0' && c <= '9' {
+			if len(d) == len(buf) {
+				return false
+			}
+			d = append(d, c)
 		}
 	}
-	return strings.HasPrefix(v, "0")
+	if (len(d) != 10 && len(d) != 11) || d[0] != '0' {
+		return false
+	}
+	sh, ok := tableShape(d)
+	if !ok {
+		sh = phoneplan.Library(d)
+	}
+	return sh.OK && sh.Fixed
 }
 
 // keepArea records the area evidence of a person's record under its
@@ -325,13 +340,14 @@ func PhoneArea(v string) (string, bool) {
 }
 
 func phoneArea(digits string) string {
-	n, err := phonenumbers.Parse(digits, "JP")
+	// A domestic fixed-line number (PhoneArea checked it by the phone
+	// table): the number is built, not parsed.
+	national, err := strconv.ParseUint(digits[1:], 10, 64)
 	if err != nil {
 		return ""
 	}
-	if t := phonenumbers.GetNumberType(n); t != phonenumbers.FIXED_LINE && t != phonenumbers.FIXED_LINE_OR_MOBILE {
-		return ""
-	}
+	cc := int32(81)
+	n := &phonenumbers.PhoneNumber{CountryCode: &cc, NationalNumber: &national}
 	ja, err1 := phonenumbers.GetGeocodingForNumber(n, "ja")
 	en, err2 := phonenumbers.GetGeocodingForNumber(n, "en")
 	if err1 != nil || err2 != nil || ja == "" || ja == "日本" {
