@@ -115,9 +115,15 @@ func prevLine(text []byte, pos, n int) []byte {
 // insensitively and not right after another ASCII letter ("dob" is not
 // found in "adobe").
 type labels struct {
-	jp    [][]byte
-	ascii []string
-	first [256]bool // first bytes of the ASCII labels, both cases
+	jp    [][]byte // every Japanese label
+	jp3   [][]byte // those that start with a three-byte character (most)
+	jpAny [][]byte // the others, searched one by one
+	// first3 has a bit for each BMP character that starts a label of jp3
+	// (a three-byte UTF-8 sequence encodes 16 bits of code point): one
+	// pass over a text finds every place a label may start.
+	first3 *[1 << 10]uint64
+	ascii  []string
+	first  [256]bool // first bytes of the ASCII labels, both cases
 }
 
 // wordLabels are the labels of a patterns/words.toml class.
@@ -129,7 +135,18 @@ func wordLabels(class string) labels {
 func newLabels(jp []string, ascii []string) labels {
 	l := labels{ascii: ascii}
 	for _, s := range jp {
-		l.jp = append(l.jp, []byte(s))
+		b := []byte(s)
+		l.jp = append(l.jp, b)
+		if len(b) >= 3 && b[0]&0xF0 == 0xE0 {
+			if l.first3 == nil {
+				l.first3 = new([1 << 10]uint64)
+			}
+			c := bmp3(b)
+			l.first3[c>>6] |= 1 << (c & 63)
+			l.jp3 = append(l.jp3, b)
+		} else {
+			l.jpAny = append(l.jpAny, b)
+		}
 	}
 	for _, s := range ascii {
 		l.first[s[0]] = true
@@ -143,10 +160,8 @@ func (l *labels) in(w []byte) bool {
 	if len(w) == 0 {
 		return false
 	}
-	for _, s := range l.jp {
-		if bytes.Contains(w, s) {
-			return true
-		}
+	if l.jpIn(w) {
+		return true
 	}
 	if len(l.ascii) == 0 {
 		return false
@@ -165,16 +180,48 @@ func (l *labels) in(w []byte) bool {
 	return false
 }
 
+// jpIn reports whether a Japanese label occurs in w: one pass over w,
+// a label tried only where a character that starts one is.
+func (l *labels) jpIn(w []byte) bool {
+	for _, s := range l.jpAny {
+		if bytes.Contains(w, s) {
+			return true
+		}
+	}
+	if l.first3 == nil {
+		return false
+	}
+	for i := 0; i+3 <= len(w); i++ {
+		if w[i]&0xF0 != 0xE0 {
+			continue
+		}
+		c := bmp3(w[i:])
+		if l.first3[c>>6]&(1<<(c&63)) == 0 {
+			continue
+		}
+		for _, s := range l.jp3 {
+			if bytes.HasPrefix(w[i:], s) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// bmp3 is the 16 bits of code point a three-byte UTF-8 sequence at b[0]
+// encodes (whatever its continuation bytes hold).
+func bmp3(b []byte) uint32 {
+	return uint32(b[0]&0x0F)<<12 | uint32(b[1]&0x3F)<<6 | uint32(b[2]&0x3F)
+}
+
 // mayOccur reports whether in could be true for some part of text: a
 // Japanese label occurs in it, or an ASCII one ignoring case and the word
 // boundary (which a window's edge may cut off). When it is false, no
 // window of text holds a label, and a detector can skip the search of
 // every candidate's window.
 func (l *labels) mayOccur(text []byte) bool {
-	for _, s := range l.jp {
-		if bytes.Contains(text, s) {
-			return true
-		}
+	if l.jpIn(text) {
+		return true
 	}
 	if len(l.ascii) == 0 {
 		return false
