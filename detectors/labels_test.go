@@ -3,7 +3,10 @@ package detectors
 import (
 	"bytes"
 	"math/rand/v2"
+	"strings"
 	"testing"
+
+	"golang.org/x/text/width"
 )
 
 // naiveIn is labels.in as a search per label: the reference the one-pass
@@ -61,6 +64,25 @@ func TestLabelsOnePassMatchesNaive(t *testing.T) {
 		}
 		if hits == 0 {
 			t.Errorf("%s: no text held a label: the test tests nothing", name)
+		}
+	}
+}
+
+// TestPersonKeyFastPathMatchesFold: personKey's shortcut for text without
+// width variants gives the key the full fold gives.
+func TestPersonKeyFastPathMatchesFold(t *testing.T) {
+	full := func(v string) string {
+		return strings.Map(func(r rune) rune {
+			if r == ' ' || r == '\u3000' || r == '\t' || r == '・' {
+				return -1
+			}
+			return r
+		}, width.Fold.String(v))
+	}
+	for _, v := range []string{"佐々木 健一", "佐々木　健一", "佐々木健一", "ｻｻｷ ｹﾝｲﾁ", "ササキ・ケンイチ", "Ａ１２３", "12345678",
+		"O'Brien\tJohn", "ﾔﾏﾀﾞ", "山田・太郎", "", " ", "\u3000", "￥100", "a\xefb", "ＴＡＲＯ　ｙａｍａｄａ", "𠮷田 花子"} {
+		if got, want := personKey(v), full(v); got != want {
+			t.Errorf("personKey(%q) = %q, the full fold gives %q", v, got, want)
 		}
 	}
 }

@@ -382,6 +382,21 @@ func (p *people) count() int { return p.n + p.overflow }
 // apart: width folded (ｻｻｷ and ササキ, Ａ and A are one), without spaces
 // or a middle dot.
 func personKey(v string) string {
+	// width.Fold changes only U+3000 and U+FF01–U+FFEE (UTF-8 lead byte
+	// 0xEF): without those, folding is the identity and the spaces and
+	// middle dots are all there is to drop; without those either, v is
+	// its own key.
+	if strings.IndexByte(v, 0xEF) < 0 {
+		if strings.IndexByte(v, ' ') < 0 && strings.IndexByte(v, '\t') < 0 && !strings.Contains(v, "\u3000") && !strings.Contains(v, "・") {
+			return v
+		}
+		return strings.Map(func(r rune) rune {
+			if r == ' ' || r == '\u3000' || r == '\t' || r == '・' {
+				return -1
+			}
+			return r
+		}, v)
+	}
 	return strings.Map(func(r rune) rune {
 		if r == ' ' || r == '\u3000' || r == '\t' || r == '・' {
 			return -1
