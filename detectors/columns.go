@@ -62,7 +62,7 @@ func (a *Analyzer) row(line int, offset int64, text []byte, ms []Located, cols [
 		if m.Context == "" && cols != nil {
 			for i, c := range a.cells {
 				if s, e := cellSpan(text, c); m.Start >= s && m.Start <= e && i < len(a.colHeads) {
-					m.Context = "header " + a.colHeads[i]
+					m.Context = a.colHeads[i]
 					break
 				}
 			}
@@ -82,7 +82,7 @@ func (a *Analyzer) row(line int, offset int64, text []byte, ms []Located, cols [
 		s, e := cellSpan(text, v)
 		why = ""
 		if i < len(a.colHeads) && cols != nil {
-			why = "header " + a.colHeads[i]
+			why = a.colHeads[i]
 		}
 		switch f {
 		case FieldSurname, FieldGivenName, FieldSurnameKana, FieldGivenKana:

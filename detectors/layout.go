@@ -145,7 +145,7 @@ func (a *Analyzer) tryHeader(text []byte) bool {
 		var f Field
 		f, a.hbuf = headerField(a.hbuf, c)
 		a.cols = append(a.cols, f)
-		a.colHeads = append(a.colHeads, headerText(c))
+		a.colHeads = append(a.colHeads, "header "+headerText(c))
 		if f != FieldNone {
 			a.heads = append(a.heads, headerText(c))
 			a.headFields = append(a.headFields, f)

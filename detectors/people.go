@@ -144,7 +144,11 @@ func (a *Analyzer) add(r *record, m Located, kept int) {
 		if r.contact == "" {
 			r.contact = m.Category + ":" + m.Value
 		}
-		r.fields.add(map[string]Field{"phone": FieldPhone, "email": FieldEmail}[m.Category])
+		if m.Category == "phone" {
+			r.fields.add(FieldPhone)
+		} else {
+			r.fields.add(FieldEmail)
+		}
 	case "address":
 		r.fields.add(FieldAddress)
 	case "postal_code":

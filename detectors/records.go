@@ -78,7 +78,7 @@ type Analyzer struct {
 	attributed   [attrDictionary + 1]int // matches capped as public attributions, by how
 	vocabSeen    vocabSeen               // words that named the list
 	headFields   []Field                 // the fields of a.heads
-	colHeads     []string                // every header cell of the open table, as shown (findings[].context)
+	colHeads     []string                // "header " and every header cell of the open table, as shown (findings[].context)
 	listed       []listedContact         // contact values alone on their lines, persons if there are minListed of them
 	nonBlank     int                     // lines with text
 	document     bool                    // the file is documentation markup (a man page, HTML, Markdown, Texinfo): its bare addresses are examples and credits

@@ -34,7 +34,7 @@ func (a *Analyzer) insertRows(line int, offset int64, text []byte, ms []Located)
 				var f Field
 				f, a.hbuf = headerField(a.hbuf, c)
 				cols = append(cols, f)
-				a.colHeads = append(a.colHeads, headerText(c))
+				a.colHeads = append(a.colHeads, "header "+headerText(c))
 			}
 			a.heads, a.headFields = a.heads[:0], a.headFields[:0]
 			for i, c := range a.cells {
