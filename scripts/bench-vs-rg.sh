@@ -30,7 +30,10 @@ declare -A wall rss
 measure() {
   local name=$1; shift
   /usr/bin/time -f '%e %M' -o "$DIR/time.out" "$@" >/dev/null 2>"$DIR/stderr.out" || true
-  read -r s k <"$DIR/time.out"
+  # GNU time writes "Command exited with non-zero status N" first when the
+  # program fails (rouei exits 1 or 3 on findings and errors): the figures
+  # are on the last line.
+  read -r s k < <(tail -n 1 "$DIR/time.out")
   wall[$name]+="$s "; rss[$name]+="$k "
 }
 median() { tr ' ' '\n' | grep . | sort -g | awk '{a[NR]=$1} END {print (NR%2 ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2)}'; }
