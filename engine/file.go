@@ -284,19 +284,32 @@ func Fingerprint(detector, rel, masked string, ordinal int) string {
 // binary, where every line stays 0); offsetAt maps a position in text to
 // a byte offset in the file (nil in text).
 func (f *fileScan) detect(text []byte, skip, firstLine int, offsetAt func(pos int) int64) {
-	f.scratch = f.scratch[:0]
-	for _, d := range f.opt.Detectors {
+	var err error
+	f.scratch, err = findMatches(f.opt, f.scratch[:0], text)
+	if err != nil && f.ruleErr == nil {
+		f.ruleErr = err
+	}
+	f.feedLines(text, f.scratch, skip, firstLine, offsetAt, f.soft)
+}
+
+// findMatches appends to dst the matches of every detector in text that
+// policy does not allow, in order of their start, and returns them with
+// the first failure of a fallible detector. It only reads f's options,
+// so chunks of one file may be searched at the same time (pipeline.go).
+func findMatches(opt *Options, dst []detectors.Match, text []byte) ([]detectors.Match, error) {
+	var ruleErr error
+	for _, d := range opt.Detectors {
 		if fd, ok := d.(detectors.FallibleDetector); ok {
 			var err error
-			if f.scratch, err = fd.FindErr(f.scratch, text); err != nil && f.ruleErr == nil {
-				f.ruleErr = err
+			if dst, err = fd.FindErr(dst, text); err != nil && ruleErr == nil {
+				ruleErr = err
 			}
 			continue
 		}
-		f.scratch = d.Find(f.scratch, text)
+		dst = d.Find(dst, text)
 	}
-	ms := f.scratch
-	if allow := f.opt.AllowValue; allow != nil {
+	ms := dst
+	if allow := opt.AllowValue; allow != nil {
 		kept := ms[:0]
 		for _, m := range ms {
 			if !allow(m.Category, m.Value) {
@@ -306,8 +319,15 @@ func (f *fileScan) detect(text []byte, skip, firstLine int, offsetAt func(pos in
 		ms = kept
 	}
 	sort.SliceStable(ms, func(i, j int) bool { return ms[i].Start < ms[j].Start })
+	return ms, ruleErr
+}
+
+// feedLines hands text line by line, each with its matches ms (sorted by
+// start), to the analyzer: the serial part of detect. soft are the
+// ordinals of the newlines escape decoding made in text.
+func (f *fileScan) feedLines(text []byte, ms []detectors.Match, skip, firstLine int, offsetAt func(pos int) int64, soft []int) {
 	line, mi := firstLine, 0
-	nl, si := 0, 0 // newlines passed; next soft newline in f.soft
+	nl, si := 0, 0 // newlines passed; next soft newline in soft
 	for pos := 0; pos < len(text); {
 		end := bytes.IndexByte(text[pos:], '\n')
 		if end < 0 {
@@ -337,7 +357,7 @@ func (f *fileScan) detect(text []byte, skip, firstLine int, offsetAt func(pos in
 			f.an.Line(line, off, text[pos:end], f.line)
 		}
 		pos = end + 1
-		if si < len(f.soft) && f.soft[si] == nl {
+		if si < len(soft) && soft[si] == nl {
 			si++ // decoded from the same line of the file
 		} else if firstLine > 0 {
 			line++
@@ -350,10 +370,23 @@ func (f *fileScan) detect(text []byte, skip, firstLine int, offsetAt func(pos in
 // longer than a chunk is cut anyway, and the last overlap bytes before
 // the cut are scanned again with the next chunk.
 func (f *fileScan) scanText(r io.Reader) error {
-	if len(f.ws.chunk) != f.opt.ChunkSize+overlap {
-		f.ws.chunk = make([]byte, f.opt.ChunkSize+overlap)
+	size := f.opt.ChunkSize + overlap
+	if len(f.ws.chunk) != size {
+		f.ws.chunk = make([]byte, size)
 	}
 	buf := f.ws.chunk
+	// Past pipeMin bytes, each chunk is read into a job of the file's
+	// pipeline (pipeline.go) instead, searched while the next is read.
+	var (
+		p        *pipeline
+		j        *chunkJob
+		searched int
+	)
+	defer func() {
+		if p != nil {
+			p.close()
+		}
+	}()
 	filled, rescan, baseLine := 0, 0, 1
 	for {
 		if err := f.ctx.Err(); err != nil {
@@ -375,12 +408,25 @@ func (f *fileScan) scanText(r io.Reader) error {
 				keep = runeStart(data, filled-overlap)
 			}
 		}
-		f.scanTextChunk(data[:cut], rescan, baseLine)
+		if p != nil {
+			j.binary, j.cut, j.rescan, j.baseLine = false, cut, rescan, baseLine
+			p.submit(j)
+		} else {
+			f.scanTextChunk(data[:cut], rescan, baseLine)
+			searched += cut
+		}
 		if eof {
 			return readErr
 		}
 		baseLine += bytes.Count(data[:keep], []byte{'\n'})
 		rescan = cut - keep
+		if p == nil && pipelining(searched) {
+			p = f.startPipeline(size)
+		}
+		if p != nil {
+			j = p.job()
+			buf = j.raw
+		}
 		filled = copy(buf, data[keep:filled])
 	}
 }
@@ -402,18 +448,28 @@ func runeStart(b []byte, i int) int {
 // lines around it keep the number of the line of the file they came from.
 func (f *fileScan) scanTextChunk(chunk []byte, rescan, baseLine int) {
 	ws := f.ws
-	pre, rest := chunk[:rescan], chunk[rescan:]
-	f.soft = f.soft[:0]
-	if textdec.MayHaveEscapes(chunk) {
-		ws.unesc, f.soft = textdec.Unescape(ws.unesc[:0], pre, f.soft, 0)
-		n := len(ws.unesc)
-		ws.unesc, f.soft = textdec.Unescape(ws.unesc, rest, f.soft, bytes.Count(ws.unesc, []byte{'\n'}))
-		pre, rest = ws.unesc[:n], ws.unesc[n:]
-	}
-	ws.norm = textdec.Normalize(ws.norm[:0], pre)
-	skip := len(ws.norm)
-	ws.norm = textdec.Normalize(ws.norm, rest)
+	var skip int
+	ws.norm, ws.unesc, f.soft, skip = prepareText(ws.norm, ws.unesc, f.soft, chunk, rescan)
 	f.detect(ws.norm, skip, baseLine, nil)
+}
+
+// prepareText is the part of scanTextChunk before detection: it returns
+// the chunk unescaped and normalised in norm (unesc is scratch), the
+// soft newlines, and where the text not seen with the previous chunk
+// starts in norm.
+func prepareText(norm, unesc []byte, soft []int, chunk []byte, rescan int) ([]byte, []byte, []int, int) {
+	pre, rest := chunk[:rescan], chunk[rescan:]
+	soft = soft[:0]
+	if textdec.MayHaveEscapes(chunk) {
+		unesc, soft = textdec.Unescape(unesc[:0], pre, soft, 0)
+		n := len(unesc)
+		unesc, soft = textdec.Unescape(unesc, rest, soft, bytes.Count(unesc, []byte{'\n'}))
+		pre, rest = unesc[:n], unesc[n:]
+	}
+	norm = textdec.Normalize(norm[:0], pre)
+	skip := len(norm)
+	norm = textdec.Normalize(norm, rest)
+	return norm, unesc, soft, skip
 }
 
 // scanBinary extracts printable strings (UTF-8, CP932, UTF-16LE) from a
@@ -434,9 +490,26 @@ func (f *fileScan) scanBinary(r io.Reader) error {
 		starts  []int   // start of each string in batch
 		offsets []int64 // its offset in the file
 	)
+	// Past pipeMin bytes of strings, each batch is built in a job of the
+	// file's pipeline (pipeline.go) instead, searched while the next is
+	// extracted.
+	var (
+		p        *pipeline
+		searched int
+	)
+	defer func() {
+		if p != nil {
+			p.close()
+		}
+	}()
 	flush := func() {
 		if len(strs) == 0 {
 			return
+		}
+		var j *chunkJob
+		if p != nil {
+			j = p.job()
+			batch, starts, offsets = j.text, j.starts, j.offsets
 		}
 		sort.Slice(strs, func(i, j int) bool { return strs[i].start < strs[j].start })
 		batch, starts, offsets = batch[:0], starts[:0], offsets[:0]
@@ -453,11 +526,20 @@ func (f *fileScan) scanBinary(r io.Reader) error {
 			batch = append(batch, pool[s.lo:s.hi]...)
 		}
 		batch = append(batch, '\n')
+		pool, strs = pool[:0], strs[:0]
+		if p != nil {
+			j.binary, j.text, j.starts, j.offsets = true, batch, starts, offsets
+			batch, starts, offsets = nil, nil, nil
+			p.submit(j)
+			return
+		}
 		f.detect(batch, 0, 0, func(pos int) int64 {
 			i := sort.Search(len(starts), func(i int) bool { return starts[i] > pos }) - 1
 			return offsets[max(i, 0)]
 		})
-		pool, strs = pool[:0], strs[:0]
+		if searched += len(batch); pipelining(searched) {
+			p = f.startPipeline(0)
+		}
 	}
 	// Text regions (regions.go) are cut out of the stream: each binary
 	// segment between them gets an extractor of its own, whose offsets
@@ -519,6 +601,9 @@ func (f *fileScan) scanBinary(r io.Reader) error {
 // panicReason describes a recovered panic in one short line: its value
 // (cut, since it may quote input) and the function it came from.
 func panicReason(p any) string {
+	if pp, ok := p.(pipePanic); ok {
+		return string(pp) // described where it happened
+	}
 	msg := fmt.Sprint(p)
 	if i := strings.IndexByte(msg, '\n'); i >= 0 {
 		msg = msg[:i]
