@@ -29,10 +29,18 @@ const (
 	overlap = 512
 	// minStringRunes is the shortest printable run taken from a binary.
 	minStringRunes = 4
+	// minNameRunes is the shortest run of kanji and kana taken from a
+	// binary when it is a field of a record (marginalKept).
+	minNameRunes = 2
 	// recordGap is the largest gap between two strings of a binary that
 	// still belong to one record.
 	recordGap = 8
 )
+
+// keepMarginal says the short Japanese strings of a binary are taken
+// when they are fields of a record (regions.go, marginalKept); tests
+// turn it off to compare.
+var keepMarginal = true
 
 // fileResult is what scanning one item gives.
 type fileResult struct {
@@ -481,14 +489,16 @@ func prepareText(norm, unesc []byte, soft []int, chunk []byte, rescan int) ([]by
 func (f *fileScan) scanBinary(r io.Reader) error {
 	type str struct {
 		start, end int64
-		lo, hi     int // normalised text in pool
+		lo, hi     int  // normalised text in pool
+		marginal   bool // a short or anchorless Japanese run (marginalKept)
 	}
 	var (
-		pool    []byte // normalised text of the pending strings
-		strs    []str
-		batch   []byte  // the batch handed to the detectors
-		starts  []int   // start of each string in batch
-		offsets []int64 // its offset in the file
+		pool      []byte // normalised text of the pending strings
+		strs      []str
+		marginals int     // marginal strings in strs
+		batch     []byte  // the batch handed to the detectors
+		starts    []int   // start of each string in batch
+		offsets   []int64 // its offset in the file
 	)
 	// Past pipeMin bytes of strings, each batch is built in a job of the
 	// file's pipeline (pipeline.go) instead, searched while the next is
@@ -512,10 +522,15 @@ func (f *fileScan) scanBinary(r io.Reader) error {
 			batch, starts, offsets = j.text, j.starts, j.offsets
 		}
 		sort.Slice(strs, func(i, j int) bool { return strs[i].start < strs[j].start })
+		if marginals > 0 {
+			strs = marginalKept(strs, func(s str) (int64, int64, []byte, bool) { return s.start, s.end, pool[s.lo:s.hi], s.marginal })
+			marginals = 0
+		}
 		batch, starts, offsets = batch[:0], starts[:0], offsets[:0]
 		for i, s := range strs {
 			if i > 0 {
-				if gap := s.start - strs[i-1].end; gap >= 0 && gap <= recordGap {
+				gap := s.start - strs[i-1].end
+				if gap >= 0 && (gap <= recordGap || gap <= marginalReach && (s.marginal || strs[i-1].marginal)) {
 					batch = append(batch, '\t')
 				} else {
 					batch = append(batch, '\n')
@@ -545,15 +560,23 @@ func (f *fileScan) scanBinary(r io.Reader) error {
 	// segment between them gets an extractor of its own, whose offsets
 	// start at base.
 	var base int64
+	add := func(start, end int64, text []byte, marginal bool) {
+		lo := len(pool)
+		pool = textdec.Normalize(pool, text)
+		strs = append(strs, str{start: base + start, end: base + end, lo: lo, hi: len(pool), marginal: marginal})
+		if marginal {
+			marginals++
+		}
+		if len(pool) >= f.opt.ChunkSize {
+			flush()
+		}
+	}
 	newEx := func() *textdec.Extractor {
-		return textdec.NewExtractor(minStringRunes, func(start, end int64, text []byte) {
-			lo := len(pool)
-			pool = textdec.Normalize(pool, text)
-			strs = append(strs, str{start: base + start, end: base + end, lo: lo, hi: len(pool)})
-			if len(pool) >= f.opt.ChunkSize {
-				flush()
-			}
-		})
+		ex := textdec.NewExtractor(minStringRunes, func(start, end int64, text []byte) { add(start, end, text, false) })
+		if keepMarginal {
+			ex.Marginal(minNameRunes, func(start, end int64, text []byte) { add(start, end, text, true) })
+		}
+		return ex
 	}
 	ex, fresh := newEx(), true
 	sp := &regionScanner{f: f,

@@ -301,3 +301,120 @@ func (s *regionScanner) scanRegion(r *region, rd io.Reader) (res fileResult) {
 	res.findings = findings(rs.it, kept, v, f.opt.Reveal)
 	return res
 }
+
+// recordDigits is how many digits a record's other field must hold (an
+// ID, a phone number, a date) for its short Japanese fields to be kept.
+const recordDigits = 4
+
+// marginalReach is how far (in bytes) from a marginal string of a binary
+// the other field of its record may be: a fixed-width field's padding.
+const marginalReach = 32
+
+// marginalKept drops from strs, the strings of a binary in offset order,
+// the marginal ones (names of two or three characters, UTF-16 runs of
+// kanji only: what random bytes also give) that are not fields of a
+// record: one is kept when a string not marginal that holds recordDigits
+// digits (an ID, a phone number, a date) ends or starts within
+// marginalReach bytes of it. what gives a string's span, its normalised
+// text and whether it is marginal. Without marginal strings kept, the
+// strings are those of an extraction without them.
+func marginalKept[S any](strs []S, what func(S) (start, end int64, text []byte, marginal bool)) []S {
+	fielded := func(k int) bool {
+		start, end, _, _ := what(strs[k])
+		for x := k - 1; x >= 0; x-- {
+			_, e, text, marginal := what(strs[x])
+			if e < start-marginalReach {
+				break
+			}
+			if !marginal && digits(text) >= recordDigits {
+				return true
+			}
+		}
+		for x := k + 1; x < len(strs); x++ {
+			s, _, text, marginal := what(strs[x])
+			if s > end+marginalReach {
+				break
+			}
+			if !marginal && digits(text) >= recordDigits {
+				return true
+			}
+		}
+		return false
+	}
+	keep := make([]bool, len(strs))
+	for k := range strs {
+		_, _, _, marginal := what(strs[k])
+		keep[k] = !marginal || fielded(k)
+	}
+	// A kept marginal string and one not marginal that overlap are two
+	// readings of the same bytes. The other one is the shadow when it
+	// lies within the marginal one without being a field (中村 in UTF-16
+	// read as ASCII is "-NQg"), or when it is neither ASCII, nor a field,
+	// nor Japanese only (a name's CP932 bytes read as UTF-16: rare kanji
+	// and a Latin letter). Else it is the text, and the marginal string
+	// the shadow (ASCII text read as UTF-16 is CJK ideographs).
+	overlap := func(k, x int) {
+		start, end, _, _ := what(strs[k])
+		s, e, text, _ := what(strs[x])
+		if digits(text) < recordDigits && (s >= start && e <= end || !isASCII(text) && !textdec.JapaneseOnly(text)) {
+			keep[x] = false
+		} else {
+			keep[k] = false
+		}
+	}
+	for k := range strs {
+		start, end, _, marginal := what(strs[k])
+		if !marginal || !keep[k] {
+			continue
+		}
+		for x := k - 1; x >= 0 && keep[k]; x-- {
+			s, e, _, m := what(strs[x])
+			if s < start-maxRunSpan {
+				break
+			}
+			if !m && keep[x] && e > start {
+				overlap(k, x)
+			}
+		}
+		for x := k + 1; x < len(strs) && keep[k]; x++ {
+			s, _, _, m := what(strs[x])
+			if s >= end {
+				break
+			}
+			if !m && keep[x] {
+				overlap(k, x)
+			}
+		}
+	}
+	out := strs[:0]
+	for k, s := range strs {
+		if keep[k] {
+			out = append(out, s)
+		}
+	}
+	return out
+}
+
+// maxRunSpan bounds the bytes an extracted string spans.
+const maxRunSpan = 3 * textdec.MaxRunBytes
+
+// isASCII says text is ASCII only.
+func isASCII(text []byte) bool {
+	for _, b := range text {
+		if b >= 0x80 {
+			return false
+		}
+	}
+	return true
+}
+
+// digits counts the ASCII digits in text.
+func digits(text []byte) int {
+	n := 0
+	for _, b := range text {
+		if b-'0' <= 9 {
+			n++
+		}
+	}
+	return n
+}
