@@ -280,7 +280,7 @@ func (e *Extractor) scanFast(p []byte, base int64) int {
 	lim := n - 2
 	chars, dlen, mode, weak, start, seg := r.chars, r.dlen, r.mode, r.weak, r.start, r.seg
 	asc, ascMax := r.asc, r.ascMax
-	minRunes := e.min
+	minRunes, keep := e.min, e.keep
 	i := 0
 	for i < lim {
 		if mode != modeUTF8 {
@@ -293,8 +293,9 @@ func (e *Extractor) scanFast(p []byte, base int64) int {
 			for i < lim {
 				t := sjisStep[int(sjisRow[p[i]])<<8|int(p[i+1])]
 				if t&3 == 0 {
-					if chars >= minRunes || t&stepUTF8 != 0 {
-						break
+					if chars >= keep || t&stepUTF8 != 0 ||
+						chars >= minRunes && mode != modeASCII && delimited(p, i, seg, len(r.carry) == 0, len(r.carry)+i-seg, 1) {
+						break // left to the general code
 					}
 					// A run too short to matter ends: drop it.
 					chars, dlen, mode, weak, asc, ascMax = 0, 0, modeASCII, false, 0, 0
@@ -605,7 +606,7 @@ func (e *Extractor) endByteRun(p []byte, i int) {
 		}
 		switch {
 		case r.chars < e.keep:
-			if r.mode == modeASCII {
+			if r.mode == modeASCII || !delimited(p, i, r.seg, len(r.carry) == 0, len(raw), 1) {
 				break
 			}
 			text := raw
@@ -613,7 +614,7 @@ func (e *Extractor) endByteRun(p []byte, i int) {
 				e.text = decodeSJIS(e.text[:0], raw)
 				text = e.text
 			}
-			if japaneseOnly(text, e.keep-1, r.weak) && delimited(p, i, r.seg, len(r.carry) == 0, len(raw), 1) {
+			if japaneseOnly(text, e.keep-1, r.weak) {
 				e.enqueue(r.start, r.end, r.weak, text)
 				e.queue[len(e.queue)-1].marginal = true
 			}
@@ -899,7 +900,8 @@ func (e *Extractor) unit(q int, u uint16, off int64, p []byte, j int) bool {
 func (e *Extractor) endLane(q int, p []byte, j int) {
 	r := &e.lanes[q]
 	main := r.chars >= e.keep && r.anchors >= min(2, r.chars)
-	if r.chars >= e.min && r.loZero*2 <= r.chars && (main || e.marginal != nil && r.chars <= marginalMax) {
+	if r.chars >= e.min && r.loZero*2 <= r.chars && (main || e.marginal != nil && r.chars <= marginalMax &&
+		delimited(p, j, r.seg, len(r.carry) == 0, 2*r.chars, 2)) {
 		raw := r.carry
 		if p != nil {
 			if len(raw) == 0 {
@@ -919,7 +921,7 @@ func (e *Extractor) endLane(q int, p []byte, j int) {
 			if e.marginal != nil && japaneseOnly(e.text, MaxRunBytes, false) {
 				e.mcovers = append(e.mcovers, span{r.start, r.end})
 			}
-		} else if japaneseOnly(e.text, marginalMax, true) && delimited(p, j, r.seg, len(r.carry) == 0, len(raw), 2) {
+		} else if japaneseOnly(e.text, marginalMax, true) {
 			e.marginal(r.start, r.end, e.text)
 			e.mcovers = append(e.mcovers, span{r.start, r.end})
 		}
