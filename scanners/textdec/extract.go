@@ -129,6 +129,17 @@ func (e *Extractor) Marginal(minRunes int, fn func(start, end int64, text []byte
 	e.marginal = fn
 }
 
+// ctrlUnit reports whether a code unit at from, from+2, ... to (those in
+// p) is a control character: a NUL terminator or a length prefix.
+func ctrlUnit(p []byte, from, to int) bool {
+	for x := max(from, from&1); x <= to && x+1 < len(p); x += 2 {
+		if p[x+1] == 0 && p[x] < 0x20 {
+			return true
+		}
+	}
+	return false
+}
+
 // delimited reports whether the run p[seg:i] (whole when whole; n bytes
 // long) of units of unit bytes is a field: terminated by a NUL unit
 // (or the end of the stream), or after a length prefix (a byte, or a
@@ -817,12 +828,14 @@ func (e *Extractor) scanU16(p []byte, base int64) {
 			}
 		}
 		r.seg = j
-		reach := 2 * (e.min - 1)
+		reach := 2 * (e.keep - 1)
+		marginal := e.marginal != nil
 		for ; j+1 < len(p); j += 2 {
-			if r.chars == 0 && j+reach+1 < len(p) {
-				// Outside a run only one of at least e.min code units
+			if r.chars == 0 && j+reach+1 < len(p) && !(marginal && ctrlUnit(p, j-2, j+reach)) {
+				// Outside a run only one of at least e.keep code units
 				// matters, and it takes in the unit at j+reach: skip to it
-				// and back to the first unit of its run.
+				// and back to the first unit of its run. (A marginal run,
+				// shorter, is delimited by a control unit: none is here.)
 				k := j + reach
 				if !u16Accepted(p[k], p[k+1]) {
 					j = k // the loop adds 2
