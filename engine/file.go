@@ -491,6 +491,7 @@ func (f *fileScan) scanBinary(r io.Reader) error {
 		start, end int64
 		lo, hi     int  // normalised text in pool
 		marginal   bool // a short or anchorless Japanese run (marginalKept)
+		wide       bool // a marginal run in UTF-16
 	}
 	var (
 		pool      []byte // normalised text of the pending strings
@@ -523,7 +524,9 @@ func (f *fileScan) scanBinary(r io.Reader) error {
 		}
 		sort.Slice(strs, func(i, j int) bool { return strs[i].start < strs[j].start })
 		if marginals > 0 {
-			strs = marginalKept(strs, func(s str) (int64, int64, []byte, bool) { return s.start, s.end, pool[s.lo:s.hi], s.marginal })
+			strs = marginalKept(strs, func(s str) binString {
+				return binString{s.start, s.end, pool[s.lo:s.hi], s.marginal, s.wide}
+			})
 			marginals = 0
 		}
 		batch, starts, offsets = batch[:0], starts[:0], offsets[:0]
@@ -560,10 +563,10 @@ func (f *fileScan) scanBinary(r io.Reader) error {
 	// segment between them gets an extractor of its own, whose offsets
 	// start at base.
 	var base int64
-	add := func(start, end int64, text []byte, marginal bool) {
+	add := func(start, end int64, text []byte, marginal, wide bool) {
 		lo := len(pool)
 		pool = textdec.Normalize(pool, text)
-		strs = append(strs, str{start: base + start, end: base + end, lo: lo, hi: len(pool), marginal: marginal})
+		strs = append(strs, str{start: base + start, end: base + end, lo: lo, hi: len(pool), marginal: marginal, wide: wide})
 		if marginal {
 			marginals++
 		}
@@ -572,9 +575,9 @@ func (f *fileScan) scanBinary(r io.Reader) error {
 		}
 	}
 	newEx := func() *textdec.Extractor {
-		ex := textdec.NewExtractor(minStringRunes, func(start, end int64, text []byte) { add(start, end, text, false) })
+		ex := textdec.NewExtractor(minStringRunes, func(start, end int64, text []byte) { add(start, end, text, false, false) })
 		if keepMarginal {
-			ex.Marginal(minNameRunes, func(start, end int64, text []byte) { add(start, end, text, true) })
+			ex.Marginal(minNameRunes, func(start, end int64, text []byte, wide bool) { add(start, end, text, true, wide) })
 		}
 		return ex
 	}

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"strconv"
+	"unicode/utf8"
 
 	"github.com/rouei/rouei/detectors"
 	"github.com/rouei/rouei/report"
@@ -310,32 +311,48 @@ const recordDigits = 4
 // the other field of its record may be: a fixed-width field's padding.
 const marginalReach = 32
 
+// binString is what marginalKept needs of a string of a binary.
+type binString struct {
+	start, end int64
+	text       []byte // normalised
+	marginal   bool
+	wide       bool // (a marginal string) UTF-16
+}
+
+// wideSpan says a string not marginal looks read from UTF-16: two bytes
+// a character (its digits, at least, are ASCII either way).
+func (s binString) wideSpan() bool {
+	return s.end-s.start == 2*int64(utf8.RuneCount(s.text))
+}
+
 // marginalKept drops from strs, the strings of a binary in offset order,
 // the marginal ones (names of two or three characters, UTF-16 runs of
 // kanji only: what random bytes also give) that are not fields of a
-// record: one is kept when a string not marginal that holds recordDigits
-// digits (an ID, a phone number, a date) ends or starts within
-// marginalReach bytes of it. what gives a string's span, its normalised
-// text and whether it is marginal. Without marginal strings kept, the
-// strings are those of an extraction without them.
-func marginalKept[S any](strs []S, what func(S) (start, end int64, text []byte, marginal bool)) []S {
+// record: one is kept when a string not marginal, in the same encoding
+// width (the fields of a record are written alike), that holds
+// recordDigits digits (an ID, a phone number, a date) ends or starts
+// within marginalReach bytes of it. what describes a string. Without
+// marginal strings kept, the strings are those of an extraction without
+// them.
+func marginalKept[S any](strs []S, what func(S) binString) []S {
+	field := func(m binString, x int) bool {
+		o := what(strs[x])
+		return !o.marginal && o.wideSpan() == m.wide && digits(o.text) >= recordDigits
+	}
 	fielded := func(k int) bool {
-		start, end, _, _ := what(strs[k])
+		m := what(strs[k])
 		for x := k - 1; x >= 0; x-- {
-			_, e, text, marginal := what(strs[x])
-			if e < start-marginalReach {
+			if o := what(strs[x]); o.start < m.start-maxRunSpan {
 				break
-			}
-			if !marginal && digits(text) >= recordDigits {
+			} else if o.end >= m.start-marginalReach && o.end <= m.start && field(m, x) {
 				return true
 			}
 		}
 		for x := k + 1; x < len(strs); x++ {
-			s, _, text, marginal := what(strs[x])
-			if s > end+marginalReach {
+			if what(strs[x]).start > m.end+marginalReach {
 				break
 			}
-			if !marginal && digits(text) >= recordDigits {
+			if what(strs[x]).start >= m.end && field(m, x) {
 				return true
 			}
 		}
@@ -343,8 +360,7 @@ func marginalKept[S any](strs []S, what func(S) (start, end int64, text []byte, 
 	}
 	keep := make([]bool, len(strs))
 	for k := range strs {
-		_, _, _, marginal := what(strs[k])
-		keep[k] = !marginal || fielded(k)
+		keep[k] = !what(strs[k]).marginal || fielded(k)
 	}
 	// A kept marginal string and one not marginal that overlap are two
 	// readings of the same bytes. The other one is the shadow when it
@@ -354,34 +370,33 @@ func marginalKept[S any](strs []S, what func(S) (start, end int64, text []byte, 
 	// and a Latin letter). Else it is the text, and the marginal string
 	// the shadow (ASCII text read as UTF-16 is CJK ideographs).
 	overlap := func(k, x int) {
-		start, end, _, _ := what(strs[k])
-		s, e, text, _ := what(strs[x])
-		if digits(text) < recordDigits && (s >= start && e <= end || !isASCII(text) && !textdec.JapaneseOnly(text)) {
+		m, o := what(strs[k]), what(strs[x])
+		if digits(o.text) < recordDigits && (o.start >= m.start && o.end <= m.end || !isASCII(o.text) && !textdec.JapaneseOnly(o.text)) {
 			keep[x] = false
 		} else {
 			keep[k] = false
 		}
 	}
 	for k := range strs {
-		start, end, _, marginal := what(strs[k])
-		if !marginal || !keep[k] {
+		m := what(strs[k])
+		if !m.marginal || !keep[k] {
 			continue
 		}
 		for x := k - 1; x >= 0 && keep[k]; x-- {
-			s, e, _, m := what(strs[x])
-			if s < start-maxRunSpan {
+			o := what(strs[x])
+			if o.start < m.start-maxRunSpan {
 				break
 			}
-			if !m && keep[x] && e > start {
+			if !o.marginal && keep[x] && o.end > m.start {
 				overlap(k, x)
 			}
 		}
 		for x := k + 1; x < len(strs) && keep[k]; x++ {
-			s, _, _, m := what(strs[x])
-			if s >= end {
+			o := what(strs[x])
+			if o.start >= m.end {
 				break
 			}
-			if !m && keep[x] {
+			if !o.marginal && keep[x] {
 				overlap(k, x)
 			}
 		}

@@ -39,7 +39,7 @@ type Extractor struct {
 	emit func(start, end int64, text []byte)
 	// marginal, when set (Marginal), takes the runs too short or too
 	// poor in anchors to be emitted that are all Japanese.
-	marginal func(start, end int64, text []byte)
+	marginal func(start, end int64, text []byte, wide bool)
 	off      int64 // stream offset of the next byte Write receives
 
 	// Byte-oriented scanner: ASCII, UTF-8 and CP932.
@@ -119,12 +119,14 @@ const marginalMax = 6
 // Marginal makes the Extractor also look for runs of minRunes (at least 1)
 // to fewer than the emitted length, and for UTF-16 runs of CJK ideographs
 // only (which random bytes often are), up to marginalMax characters: those
-// made only of kanji and kana (a space inside allowed) are passed to fn,
-// with offsets and text as for emit. What emit receives is unchanged. A
+// made only of kanji and kana (a space inside allowed) and delimited by
+// control characters on both sides (NULs, length prefixes: the fields of
+// a record) are passed to fn, with offsets and text as for emit and wide
+// set for UTF-16. What emit receives is unchanged. A
 // caller that sees structure around them (a record's other fields) may
 // keep them: the names of two or three characters in a database dump.
 // Marginal must be called before the first Write.
-func (e *Extractor) Marginal(minRunes int, fn func(start, end int64, text []byte)) {
+func (e *Extractor) Marginal(minRunes int, fn func(start, end int64, text []byte, wide bool)) {
 	e.min = max(1, min(minRunes, e.keep))
 	e.marginal = fn
 }
@@ -140,26 +142,18 @@ func ctrlUnit(p []byte, from, to int) bool {
 	return false
 }
 
-// delimited reports whether the run p[seg:i] (whole when whole; n bytes
-// long) of units of unit bytes is a field: terminated by a NUL unit
-// (or the end of the stream), or after a length prefix (a byte, or a
-// byte and a NUL, or a code unit, that counts its bytes or characters).
-// Random bytes seldom are.
-func delimited(p []byte, i, seg int, whole bool, n, unit int) bool {
-	if p == nil {
-		return true
-	}
-	if i+unit <= len(p) && p[i] == 0 && p[i+unit-1] == 0 {
-		return true
-	}
-	if !whole {
+// delimited reports whether the run p[seg:i] (whole: all of it in p) of
+// units of unit bytes is a field: a control character (a NUL, a length
+// prefix, the next field's length) on both sides. Random bytes seldom
+// are.
+func delimited(p []byte, i, seg int, whole bool, unit int) bool {
+	if p == nil || !whole || seg < unit || i+unit > len(p) {
 		return false
 	}
-	chars := byte(n / unit)
 	if unit == 1 {
-		return seg >= 1 && (p[seg-1] == byte(n) || seg >= 2 && p[seg-1] == 0 && p[seg-2] == byte(n))
+		return p[i] < 0x20 && p[seg-1] < 0x20
 	}
-	return seg >= 2 && p[seg-1] == 0 && (p[seg-2] == byte(n) || p[seg-2] == chars)
+	return p[i] < 0x20 && p[i+1] == 0 && p[seg-2] < 0x20 && p[seg-1] == 0
 }
 
 // JapaneseOnly reports whether text is made of kanji and kana only, with
@@ -305,7 +299,7 @@ func (e *Extractor) scanFast(p []byte, base int64) int {
 				t := sjisStep[int(sjisRow[p[i]])<<8|int(p[i+1])]
 				if t&3 == 0 {
 					if chars >= keep || t&stepUTF8 != 0 ||
-						chars >= minRunes && mode != modeASCII && delimited(p, i, seg, len(r.carry) == 0, len(r.carry)+i-seg, 1) {
+						chars >= minRunes && mode != modeASCII && delimited(p, i, seg, len(r.carry) == 0, 1) {
 						break // left to the general code
 					}
 					// A run too short to matter ends: drop it.
@@ -617,7 +611,7 @@ func (e *Extractor) endByteRun(p []byte, i int) {
 		}
 		switch {
 		case r.chars < e.keep:
-			if r.mode == modeASCII || !delimited(p, i, r.seg, len(r.carry) == 0, len(raw), 1) {
+			if r.mode == modeASCII || !delimited(p, i, r.seg, len(r.carry) == 0, 1) {
 				break
 			}
 			text := raw
@@ -914,7 +908,7 @@ func (e *Extractor) endLane(q int, p []byte, j int) {
 	r := &e.lanes[q]
 	main := r.chars >= e.keep && r.anchors >= min(2, r.chars)
 	if r.chars >= e.min && r.loZero*2 <= r.chars && (main || e.marginal != nil && r.chars <= marginalMax &&
-		delimited(p, j, r.seg, len(r.carry) == 0, 2*r.chars, 2)) {
+		delimited(p, j, r.seg, len(r.carry) == 0, 2)) {
 		raw := r.carry
 		if p != nil {
 			if len(raw) == 0 {
@@ -935,7 +929,7 @@ func (e *Extractor) endLane(q int, p []byte, j int) {
 				e.mcovers = append(e.mcovers, span{r.start, r.end})
 			}
 		} else if japaneseOnly(e.text, marginalMax, true) {
-			e.marginal(r.start, r.end, e.text)
+			e.marginal(r.start, r.end, e.text, true)
 			e.mcovers = append(e.mcovers, span{r.start, r.end})
 		}
 	}
@@ -1027,7 +1021,7 @@ func (e *Extractor) drain(all bool) {
 		}
 		if qr.marginal {
 			if !qr.weak || !covered(e.mcovers, qr.span) {
-				e.marginal(qr.start, qr.end, e.qtext[qr.text:qr.text+qr.tlen:qr.text+qr.tlen])
+				e.marginal(qr.start, qr.end, e.qtext[qr.text:qr.text+qr.tlen:qr.text+qr.tlen], false)
 			}
 			continue
 		}

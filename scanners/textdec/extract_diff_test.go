@@ -60,7 +60,7 @@ func compareWith(t *testing.T, name string, in []byte, minRunes int, chunks []in
 	got := record(func(emit func(int64, int64, []byte)) writer {
 		x := NewExtractor(minRunes, emit)
 		if marginal > 0 {
-			x.Marginal(marginal, func(int64, int64, []byte) {})
+			x.Marginal(marginal, func(int64, int64, []byte, bool) {})
 		}
 		return x
 	}, in, chunks)

@@ -278,7 +278,7 @@ func benchExtract(b *testing.B, in []byte) {
 // 4 characters, marginal ones of 2.
 func benchExtractEngine(b *testing.B, in []byte) {
 	x := NewExtractor(4, func(int64, int64, []byte) {})
-	x.Marginal(2, func(int64, int64, []byte) {})
+	x.Marginal(2, func(int64, int64, []byte, bool) {})
 	benchExtractWith(b, in, x)
 }
 
