@@ -131,15 +131,19 @@ func (e *Extractor) Marginal(minRunes int, fn func(start, end int64, text []byte
 	e.marginal = fn
 }
 
-// ctrlUnit reports whether a code unit at from, from+2, ... to (those in
-// p) is a control character: a NUL terminator or a length prefix.
-func ctrlUnit(p []byte, from, to int) bool {
-	for x := max(from, from&1); x <= to && x+1 < len(p); x += 2 {
-		if p[x+1] == 0 && p[x] < 0x20 {
-			return true
+// ctrlNear reports whether a code unit at j-2 to j+reach is a control
+// character (a NUL terminator, a length prefix), looking at each unit
+// once: ctrlAt is the last one found, looked the last unit looked at.
+func (e *Extractor) ctrlNear(p []byte, j, reach int, ctrlAt, looked *int) bool {
+	x := max(*looked, j-4)
+	for x+2 <= j+reach {
+		x += 2
+		if x >= 0 && p[x+1] == 0 && p[x] < 0x20 {
+			*ctrlAt = x
 		}
 	}
-	return false
+	*looked = x
+	return *ctrlAt >= j-2
 }
 
 // delimited reports whether the run p[seg:i] (whole: all of it in p) of
@@ -298,9 +302,10 @@ func (e *Extractor) scanFast(p []byte, base int64) int {
 			for i < lim {
 				t := sjisStep[int(sjisRow[p[i]])<<8|int(p[i+1])]
 				if t&3 == 0 {
-					if chars >= keep || t&stepUTF8 != 0 ||
-						chars >= minRunes && mode != modeASCII && delimited(p, i, seg, len(r.carry) == 0, 1) {
-						break // left to the general code
+					if chars >= minRunes || t&stepUTF8 != 0 {
+						if chars >= keep || t&stepUTF8 != 0 || mode != modeASCII && delimited(p, i, seg, len(r.carry) == 0, 1) {
+							break // left to the general code
+						}
 					}
 					// A run too short to matter ends: drop it.
 					chars, dlen, mode, weak, asc, ascMax = 0, 0, modeASCII, false, 0, 0
@@ -824,8 +829,11 @@ func (e *Extractor) scanU16(p []byte, base int64) {
 		r.seg = j
 		reach := 2 * (e.keep - 1)
 		marginal := e.marginal != nil
+		// With marginal runs: the last control unit seen, and how far
+		// units were looked at for one (in this lane's alignment).
+		ctrlAt, looked := j-4, j-4
 		for ; j+1 < len(p); j += 2 {
-			if r.chars == 0 && j+reach+1 < len(p) && !(marginal && ctrlUnit(p, j-2, j+reach)) {
+			if r.chars == 0 && j+reach+1 < len(p) && !(marginal && e.ctrlNear(p, j, reach, &ctrlAt, &looked)) {
 				// Outside a run only one of at least e.keep code units
 				// matters, and it takes in the unit at j+reach: skip to it
 				// and back to the first unit of its run. (A marginal run,

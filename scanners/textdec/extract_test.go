@@ -377,3 +377,13 @@ func TestExtractorKeepsNamesWithRareKanji(t *testing.T) {
 		t.Errorf("extracted %d strings, want the name once", len(got))
 	}
 }
+
+// The engine's settings before marginal runs (4 characters), for
+// comparison.
+func BenchmarkExtractorMin4Random(b *testing.B) {
+	benchExtractWith(b, benchRandomInput(), NewExtractor(4, func(int64, int64, []byte) {}))
+}
+
+func BenchmarkExtractorMin4Dump(b *testing.B) {
+	benchExtractWith(b, benchDumpInput(), NewExtractor(4, func(int64, int64, []byte) {}))
+}
