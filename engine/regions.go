@@ -342,7 +342,7 @@ func marginalKept[S any](strs []S, what func(S) binString) []S {
 	fielded := func(k int) bool {
 		m := what(strs[k])
 		for x := k - 1; x >= 0; x-- {
-			if o := what(strs[x]); o.start < m.start-maxRunSpan {
+			if o := what(strs[x]); o.start < m.start-marginalReach-fieldMax {
 				break
 			} else if o.end >= m.start-marginalReach && o.end <= m.start && field(m, x) {
 				return true
@@ -384,7 +384,7 @@ func marginalKept[S any](strs []S, what func(S) binString) []S {
 		}
 		for x := k - 1; x >= 0 && keep[k]; x-- {
 			o := what(strs[x])
-			if o.start < m.start-maxRunSpan {
+			if o.start < m.start-marginalReach-fieldMax {
 				break
 			}
 			if !o.marginal && keep[x] && o.end > m.start {
@@ -410,8 +410,9 @@ func marginalKept[S any](strs []S, what func(S) binString) []S {
 	return out
 }
 
-// maxRunSpan bounds the bytes an extracted string spans.
-const maxRunSpan = 3 * textdec.MaxRunBytes
+// fieldMax bounds the bytes of a record's field next to a marginal
+// string (or of a string read from the same bytes) that is looked for.
+const fieldMax = 256
 
 // isASCII says text is ASCII only.
 func isASCII(text []byte) bool {
