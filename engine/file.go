@@ -517,10 +517,15 @@ func (f *fileScan) scanBinary(r io.Reader) error {
 		if len(strs) == 0 {
 			return
 		}
+		// The batch is built in the serial buffers, or in the job's.
 		var j *chunkJob
+		bt, st, of := batch[:0], starts[:0], offsets[:0]
 		if p != nil {
 			j = p.job()
-			batch, starts, offsets = j.text, j.starts, j.offsets
+			if j.text == nil { // sized as the batches so far
+				j.text, j.starts, j.offsets = make([]byte, 0, cap(batch)), make([]int, 0, cap(starts)), make([]int64, 0, cap(offsets))
+			}
+			bt, st, of = j.text[:0], j.starts[:0], j.offsets[:0]
 		}
 		sort.Slice(strs, func(i, j int) bool { return strs[i].start < strs[j].start })
 		if marginals > 0 {
@@ -529,28 +534,27 @@ func (f *fileScan) scanBinary(r io.Reader) error {
 			})
 			marginals = 0
 		}
-		batch, starts, offsets = batch[:0], starts[:0], offsets[:0]
 		for i, s := range strs {
 			if i > 0 {
 				gap := s.start - strs[i-1].end
 				if gap >= 0 && (gap <= recordGap || gap <= marginalReach && (s.marginal || strs[i-1].marginal)) {
-					batch = append(batch, '\t')
+					bt = append(bt, '\t')
 				} else {
-					batch = append(batch, '\n')
+					bt = append(bt, '\n')
 				}
 			}
-			starts = append(starts, len(batch))
-			offsets = append(offsets, s.start)
-			batch = append(batch, pool[s.lo:s.hi]...)
+			st = append(st, len(bt))
+			of = append(of, s.start)
+			bt = append(bt, pool[s.lo:s.hi]...)
 		}
-		batch = append(batch, '\n')
+		bt = append(bt, '\n')
 		pool, strs = pool[:0], strs[:0]
 		if p != nil {
-			j.binary, j.text, j.starts, j.offsets = true, batch, starts, offsets
-			batch, starts, offsets = nil, nil, nil
+			j.binary, j.text, j.starts, j.offsets = true, bt, st, of
 			p.submit(j)
 			return
 		}
+		batch, starts, offsets = bt, st, of
 		f.detect(batch, 0, 0, func(pos int) int64 {
 			i := sort.Search(len(starts), func(i int) bool { return starts[i] > pos }) - 1
 			return offsets[max(i, 0)]
