@@ -29,10 +29,18 @@ const (
 	overlap = 512
 	// minStringRunes is the shortest printable run taken from a binary.
 	minStringRunes = 4
+	// minNameRunes is the shortest run of kanji and kana taken from a
+	// binary when it is a field of a record (marginalKept).
+	minNameRunes = 2
 	// recordGap is the largest gap between two strings of a binary that
 	// still belong to one record.
 	recordGap = 8
 )
+
+// keepMarginal says the short Japanese strings of a binary are taken
+// when they are fields of a record (regions.go, marginalKept); tests
+// turn it off to compare.
+var keepMarginal = true
 
 // fileResult is what scanning one item gives.
 type fileResult struct {
@@ -286,19 +294,32 @@ func Fingerprint(detector, rel, masked string, ordinal int) string {
 // binary, where every line stays 0); offsetAt maps a position in text to
 // a byte offset in the file (nil in text).
 func (f *fileScan) detect(text []byte, skip, firstLine int, offsetAt func(pos int) int64) {
-	f.scratch = f.scratch[:0]
-	for _, d := range f.opt.Detectors {
+	var err error
+	f.scratch, err = findMatches(f.opt, f.scratch[:0], text)
+	if err != nil && f.ruleErr == nil {
+		f.ruleErr = err
+	}
+	f.feedLines(text, f.scratch, skip, firstLine, offsetAt, f.soft)
+}
+
+// findMatches appends to dst the matches of every detector in text that
+// policy does not allow, in order of their start, and returns them with
+// the first failure of a fallible detector. It only reads f's options,
+// so chunks of one file may be searched at the same time (pipeline.go).
+func findMatches(opt *Options, dst []detectors.Match, text []byte) ([]detectors.Match, error) {
+	var ruleErr error
+	for _, d := range opt.Detectors {
 		if fd, ok := d.(detectors.FallibleDetector); ok {
 			var err error
-			if f.scratch, err = fd.FindErr(f.scratch, text); err != nil && f.ruleErr == nil {
-				f.ruleErr = err
+			if dst, err = fd.FindErr(dst, text); err != nil && ruleErr == nil {
+				ruleErr = err
 			}
 			continue
 		}
-		f.scratch = d.Find(f.scratch, text)
+		dst = d.Find(dst, text)
 	}
-	ms := f.scratch
-	if allow := f.opt.AllowValue; allow != nil {
+	ms := dst
+	if allow := opt.AllowValue; allow != nil {
 		kept := ms[:0]
 		for _, m := range ms {
 			if !allow(m.Category, m.Value) {
@@ -308,8 +329,15 @@ func (f *fileScan) detect(text []byte, skip, firstLine int, offsetAt func(pos in
 		ms = kept
 	}
 	sort.SliceStable(ms, func(i, j int) bool { return ms[i].Start < ms[j].Start })
+	return ms, ruleErr
+}
+
+// feedLines hands text line by line, each with its matches ms (sorted by
+// start), to the analyzer: the serial part of detect. soft are the
+// ordinals of the newlines escape decoding made in text.
+func (f *fileScan) feedLines(text []byte, ms []detectors.Match, skip, firstLine int, offsetAt func(pos int) int64, soft []int) {
 	line, mi := firstLine, 0
-	nl, si := 0, 0 // newlines passed; next soft newline in f.soft
+	nl, si := 0, 0 // newlines passed; next soft newline in soft
 	for pos := 0; pos < len(text); {
 		end := bytes.IndexByte(text[pos:], '\n')
 		if end < 0 {
@@ -339,7 +367,7 @@ func (f *fileScan) detect(text []byte, skip, firstLine int, offsetAt func(pos in
 			f.an.Line(line, off, text[pos:end], f.line)
 		}
 		pos = end + 1
-		if si < len(f.soft) && f.soft[si] == nl {
+		if si < len(soft) && soft[si] == nl {
 			si++ // decoded from the same line of the file
 		} else if firstLine > 0 {
 			line++
@@ -352,10 +380,23 @@ func (f *fileScan) detect(text []byte, skip, firstLine int, offsetAt func(pos in
 // longer than a chunk is cut anyway, and the last overlap bytes before
 // the cut are scanned again with the next chunk.
 func (f *fileScan) scanText(r io.Reader) error {
-	if len(f.ws.chunk) != f.opt.ChunkSize+overlap {
-		f.ws.chunk = make([]byte, f.opt.ChunkSize+overlap)
+	size := f.opt.ChunkSize + overlap
+	if len(f.ws.chunk) != size {
+		f.ws.chunk = make([]byte, size)
 	}
 	buf := f.ws.chunk
+	// Past pipeMin bytes, each chunk is read into a job of the file's
+	// pipeline (pipeline.go) instead, searched while the next is read.
+	var (
+		p        *pipeline
+		j        *chunkJob
+		searched int
+	)
+	defer func() {
+		if p != nil {
+			p.close()
+		}
+	}()
 	filled, rescan, baseLine := 0, 0, 1
 	for {
 		if err := f.ctx.Err(); err != nil {
@@ -377,12 +418,25 @@ func (f *fileScan) scanText(r io.Reader) error {
 				keep = runeStart(data, filled-overlap)
 			}
 		}
-		f.scanTextChunk(data[:cut], rescan, baseLine)
+		if p != nil {
+			j.binary, j.cut, j.rescan, j.baseLine = false, cut, rescan, baseLine
+			p.submit(j)
+		} else {
+			f.scanTextChunk(data[:cut], rescan, baseLine)
+			searched += cut
+		}
 		if eof {
 			return readErr
 		}
 		baseLine += bytes.Count(data[:keep], []byte{'\n'})
 		rescan = cut - keep
+		if p == nil && pipelining(searched) {
+			p = f.startPipeline(size)
+		}
+		if p != nil {
+			j = p.job()
+			buf = j.raw
+		}
 		filled = copy(buf, data[keep:filled])
 	}
 }
@@ -404,18 +458,28 @@ func runeStart(b []byte, i int) int {
 // lines around it keep the number of the line of the file they came from.
 func (f *fileScan) scanTextChunk(chunk []byte, rescan, baseLine int) {
 	ws := f.ws
-	pre, rest := chunk[:rescan], chunk[rescan:]
-	f.soft = f.soft[:0]
-	if textdec.MayHaveEscapes(chunk) {
-		ws.unesc, f.soft = textdec.Unescape(ws.unesc[:0], pre, f.soft, 0)
-		n := len(ws.unesc)
-		ws.unesc, f.soft = textdec.Unescape(ws.unesc, rest, f.soft, bytes.Count(ws.unesc, []byte{'\n'}))
-		pre, rest = ws.unesc[:n], ws.unesc[n:]
-	}
-	ws.norm = textdec.Normalize(ws.norm[:0], pre)
-	skip := len(ws.norm)
-	ws.norm = textdec.Normalize(ws.norm, rest)
+	var skip int
+	ws.norm, ws.unesc, f.soft, skip = prepareText(ws.norm, ws.unesc, f.soft, chunk, rescan)
 	f.detect(ws.norm, skip, baseLine, nil)
+}
+
+// prepareText is the part of scanTextChunk before detection: it returns
+// the chunk unescaped and normalised in norm (unesc is scratch), the
+// soft newlines, and where the text not seen with the previous chunk
+// starts in norm.
+func prepareText(norm, unesc []byte, soft []int, chunk []byte, rescan int) ([]byte, []byte, []int, int) {
+	pre, rest := chunk[:rescan], chunk[rescan:]
+	soft = soft[:0]
+	if textdec.MayHaveEscapes(chunk) {
+		unesc, soft = textdec.Unescape(unesc[:0], pre, soft, 0)
+		n := len(unesc)
+		unesc, soft = textdec.Unescape(unesc, rest, soft, bytes.Count(unesc, []byte{'\n'}))
+		pre, rest = unesc[:n], unesc[n:]
+	}
+	norm = textdec.Normalize(norm[:0], pre)
+	skip := len(norm)
+	norm = textdec.Normalize(norm, rest)
+	return norm, unesc, soft, skip
 }
 
 // scanBinary extracts printable strings (UTF-8, CP932, UTF-16LE) from a
@@ -427,53 +491,101 @@ func (f *fileScan) scanTextChunk(chunk []byte, rescan, baseLine int) {
 func (f *fileScan) scanBinary(r io.Reader) error {
 	type str struct {
 		start, end int64
-		lo, hi     int // normalised text in pool
+		lo, hi     int  // normalised text in pool
+		marginal   bool // a short or anchorless Japanese run (marginalKept)
+		wide       bool // a marginal run in UTF-16
 	}
 	var (
-		pool    []byte // normalised text of the pending strings
-		strs    []str
-		batch   []byte  // the batch handed to the detectors
-		starts  []int   // start of each string in batch
-		offsets []int64 // its offset in the file
+		pool      []byte // normalised text of the pending strings
+		strs      []str
+		marginals int     // marginal strings in strs
+		batch     []byte  // the batch handed to the detectors
+		starts    []int   // start of each string in batch
+		offsets   []int64 // its offset in the file
 	)
+	// Past pipeMin bytes of strings, each batch is built in a job of the
+	// file's pipeline (pipeline.go) instead, searched while the next is
+	// extracted.
+	var (
+		p        *pipeline
+		searched int
+	)
+	defer func() {
+		if p != nil {
+			p.close()
+		}
+	}()
 	flush := func() {
 		if len(strs) == 0 {
 			return
 		}
+		// The batch is built in the serial buffers, or in the job's.
+		var j *chunkJob
+		bt, st, of := batch[:0], starts[:0], offsets[:0]
+		if p != nil {
+			j = p.job()
+			if j.text == nil { // sized as the batches so far
+				j.text, j.starts, j.offsets = make([]byte, 0, cap(batch)), make([]int, 0, cap(starts)), make([]int64, 0, cap(offsets))
+			}
+			bt, st, of = j.text[:0], j.starts[:0], j.offsets[:0]
+		}
 		sort.Slice(strs, func(i, j int) bool { return strs[i].start < strs[j].start })
-		batch, starts, offsets = batch[:0], starts[:0], offsets[:0]
+		if marginals > 0 {
+			strs = marginalKept(strs, func(s str) binString {
+				return binString{s.start, s.end, pool[s.lo:s.hi], s.marginal, s.wide}
+			})
+			marginals = 0
+		}
 		for i, s := range strs {
 			if i > 0 {
-				if gap := s.start - strs[i-1].end; gap >= 0 && gap <= recordGap {
-					batch = append(batch, '\t')
+				gap := s.start - strs[i-1].end
+				if gap >= 0 && (gap <= recordGap || gap <= marginalReach && (s.marginal || strs[i-1].marginal)) {
+					bt = append(bt, '\t')
 				} else {
-					batch = append(batch, '\n')
+					bt = append(bt, '\n')
 				}
 			}
-			starts = append(starts, len(batch))
-			offsets = append(offsets, s.start)
-			batch = append(batch, pool[s.lo:s.hi]...)
+			st = append(st, len(bt))
+			of = append(of, s.start)
+			bt = append(bt, pool[s.lo:s.hi]...)
 		}
-		batch = append(batch, '\n')
+		bt = append(bt, '\n')
+		pool, strs = pool[:0], strs[:0]
+		if p != nil {
+			j.binary, j.text, j.starts, j.offsets = true, bt, st, of
+			p.submit(j)
+			return
+		}
+		batch, starts, offsets = bt, st, of
 		f.detect(batch, 0, 0, func(pos int) int64 {
 			i := sort.Search(len(starts), func(i int) bool { return starts[i] > pos }) - 1
 			return offsets[max(i, 0)]
 		})
-		pool, strs = pool[:0], strs[:0]
+		if searched += len(batch); pipelining(searched) {
+			p = f.startPipeline(0)
+		}
 	}
 	// Text regions (regions.go) are cut out of the stream: each binary
 	// segment between them gets an extractor of its own, whose offsets
 	// start at base.
 	var base int64
+	add := func(start, end int64, text []byte, marginal, wide bool) {
+		lo := len(pool)
+		pool = textdec.Normalize(pool, text)
+		strs = append(strs, str{start: base + start, end: base + end, lo: lo, hi: len(pool), marginal: marginal, wide: wide})
+		if marginal {
+			marginals++
+		}
+		if len(pool) >= f.opt.ChunkSize {
+			flush()
+		}
+	}
 	newEx := func() *textdec.Extractor {
-		return textdec.NewExtractor(minStringRunes, func(start, end int64, text []byte) {
-			lo := len(pool)
-			pool = textdec.Normalize(pool, text)
-			strs = append(strs, str{start: base + start, end: base + end, lo: lo, hi: len(pool)})
-			if len(pool) >= f.opt.ChunkSize {
-				flush()
-			}
-		})
+		ex := textdec.NewExtractor(minStringRunes, func(start, end int64, text []byte) { add(start, end, text, false, false) })
+		if keepMarginal {
+			ex.Marginal(minNameRunes, func(start, end int64, text []byte, wide bool) { add(start, end, text, true, wide) })
+		}
+		return ex
 	}
 	ex, fresh := newEx(), true
 	sp := &regionScanner{f: f,
@@ -521,6 +633,9 @@ func (f *fileScan) scanBinary(r io.Reader) error {
 // panicReason describes a recovered panic in one short line: its value
 // (cut, since it may quote input) and the function it came from.
 func panicReason(p any) string {
+	if pp, ok := p.(pipePanic); ok {
+		return string(pp) // described where it happened
+	}
 	msg := fmt.Sprint(p)
 	if i := strings.IndexByte(msg, '\n'); i >= 0 {
 		msg = msg[:i]

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"strconv"
+	"unicode/utf8"
 
 	"github.com/rouei/rouei/detectors"
 	"github.com/rouei/rouei/report"
@@ -300,4 +301,136 @@ func (s *regionScanner) scanRegion(r *region, rd io.Reader) (res fileResult) {
 	}
 	res.findings = findings(rs.it, kept, v, f.opt.Reveal)
 	return res
+}
+
+// recordDigits is how many digits a record's other field must hold (an
+// ID, a phone number, a date) for its short Japanese fields to be kept.
+const recordDigits = 4
+
+// marginalReach is how far (in bytes) from a marginal string of a binary
+// the other field of its record may be: a fixed-width field's padding.
+const marginalReach = 32
+
+// binString is what marginalKept needs of a string of a binary.
+type binString struct {
+	start, end int64
+	text       []byte // normalised
+	marginal   bool
+	wide       bool // (a marginal string) UTF-16
+}
+
+// wideSpan says a string not marginal looks read from UTF-16: two bytes
+// a character (its digits, at least, are ASCII either way).
+func (s binString) wideSpan() bool {
+	return s.end-s.start == 2*int64(utf8.RuneCount(s.text))
+}
+
+// marginalKept drops from strs, the strings of a binary in offset order,
+// the marginal ones (names of two or three characters, UTF-16 runs of
+// kanji only: what random bytes also give) that are not fields of a
+// record: one is kept when a string not marginal, in the same encoding
+// width (the fields of a record are written alike), that holds
+// recordDigits digits (an ID, a phone number, a date) ends or starts
+// within marginalReach bytes of it. what describes a string. Without
+// marginal strings kept, the strings are those of an extraction without
+// them.
+func marginalKept[S any](strs []S, what func(S) binString) []S {
+	field := func(m binString, x int) bool {
+		o := what(strs[x])
+		return !o.marginal && o.wideSpan() == m.wide && digits(o.text) >= recordDigits
+	}
+	fielded := func(k int) bool {
+		m := what(strs[k])
+		for x := k - 1; x >= 0; x-- {
+			if o := what(strs[x]); o.start < m.start-marginalReach-fieldMax {
+				break
+			} else if o.end >= m.start-marginalReach && o.end <= m.start && field(m, x) {
+				return true
+			}
+		}
+		for x := k + 1; x < len(strs); x++ {
+			if what(strs[x]).start > m.end+marginalReach {
+				break
+			}
+			if what(strs[x]).start >= m.end && field(m, x) {
+				return true
+			}
+		}
+		return false
+	}
+	keep := make([]bool, len(strs))
+	for k := range strs {
+		keep[k] = !what(strs[k]).marginal || fielded(k)
+	}
+	// A kept marginal string and one not marginal that overlap are two
+	// readings of the same bytes. The other one is the shadow when it
+	// lies within the marginal one without being a field (中村 in UTF-16
+	// read as ASCII is "-NQg"), or when it is neither ASCII, nor a field,
+	// nor Japanese only (a name's CP932 bytes read as UTF-16: rare kanji
+	// and a Latin letter). Else it is the text, and the marginal string
+	// the shadow (ASCII text read as UTF-16 is CJK ideographs).
+	overlap := func(k, x int) {
+		m, o := what(strs[k]), what(strs[x])
+		if digits(o.text) < recordDigits && (o.start >= m.start && o.end <= m.end || !isASCII(o.text) && !textdec.JapaneseOnly(o.text)) {
+			keep[x] = false
+		} else {
+			keep[k] = false
+		}
+	}
+	for k := range strs {
+		m := what(strs[k])
+		if !m.marginal || !keep[k] {
+			continue
+		}
+		for x := k - 1; x >= 0 && keep[k]; x-- {
+			o := what(strs[x])
+			if o.start < m.start-marginalReach-fieldMax {
+				break
+			}
+			if !o.marginal && keep[x] && o.end > m.start {
+				overlap(k, x)
+			}
+		}
+		for x := k + 1; x < len(strs) && keep[k]; x++ {
+			o := what(strs[x])
+			if o.start >= m.end {
+				break
+			}
+			if !o.marginal && keep[x] {
+				overlap(k, x)
+			}
+		}
+	}
+	out := strs[:0]
+	for k, s := range strs {
+		if keep[k] {
+			out = append(out, s)
+		}
+	}
+	return out
+}
+
+// fieldMax bounds the bytes of a record's field next to a marginal
+// string (or of a string read from the same bytes) that is looked for.
+const fieldMax = 256
+
+// isASCII says text is ASCII only.
+func isASCII(text []byte) bool {
+	for _, b := range text {
+		if b >= 0x80 {
+			return false
+		}
+	}
+	return true
+}
+
+// digits counts the ASCII digits in text.
+func digits(text []byte) int {
+	n := 0
+	for _, b := range text {
+		if b-'0' <= 9 {
+			n++
+		}
+	}
+	return n
 }

@@ -34,9 +34,13 @@ const writeSlice = 64 << 10
 //
 // An Extractor is not safe for concurrent use.
 type Extractor struct {
-	min  int
+	min  int // shortest run looked at: keep, or the marginal runs' length
+	keep int // shortest run emitted
 	emit func(start, end int64, text []byte)
-	off  int64 // stream offset of the next byte Write receives
+	// marginal, when set (Marginal), takes the runs too short or too
+	// poor in anchors to be emitted that are all Japanese.
+	marginal func(start, end int64, text []byte, wide bool)
+	off      int64 // stream offset of the next byte Write receives
 
 	// Byte-oriented scanner: ASCII, UTF-8 and CP932.
 	pend  [8]byte // incomplete character carried from the previous Write
@@ -48,10 +52,11 @@ type Extractor struct {
 	last    byte // last byte of the previous Write
 	hasLast bool
 
-	queue  []queued // finished byte runs waiting for UTF-16 de-duplication
-	qtext  []byte   // texts of the queued runs, back to back
-	covers []span   // byte ranges of emitted UTF-16 runs
-	text   []byte   // decoding buffer
+	queue   []queued // finished byte runs waiting for UTF-16 de-duplication
+	qtext   []byte   // texts of the queued runs, back to back
+	covers  []span   // byte ranges of emitted UTF-16 runs
+	mcovers []span   // byte ranges of UTF-16 runs of kanji and kana only (marginal or not)
+	text    []byte   // decoding buffer
 }
 
 // byteRun is the run the byte-oriented scanner is in. Its raw bytes are
@@ -82,9 +87,10 @@ type u16Run struct {
 
 type queued struct {
 	span
-	weak bool
-	text int // offset of the text in qtext
-	tlen int
+	weak     bool
+	marginal bool
+	text     int // offset of the text in qtext
+	tlen     int
 }
 
 type span struct{ start, end int64 }
@@ -103,7 +109,90 @@ func NewExtractor(minRunes int, emit func(start, end int64, text []byte)) *Extra
 	}
 	initSJIS()
 	initKanji()
-	return &Extractor{min: minRunes, emit: emit}
+	return &Extractor{min: minRunes, keep: minRunes, emit: emit}
+}
+
+// marginalMax is the most characters of an anchorless UTF-16 run (CJK
+// ideographs only) that is passed on as marginal: a name.
+const marginalMax = 6
+
+// Marginal makes the Extractor also look for runs of minRunes (at least 1)
+// to fewer than the emitted length, and for UTF-16 runs of CJK ideographs
+// only (which random bytes often are), up to marginalMax characters: those
+// made only of kanji and kana (a space inside allowed) and delimited by
+// control characters on both sides (NULs, length prefixes: the fields of
+// a record) are passed to fn, with offsets and text as for emit and wide
+// set for UTF-16. What emit receives is unchanged. A
+// caller that sees structure around them (a record's other fields) may
+// keep them: the names of two or three characters in a database dump.
+// Marginal must be called before the first Write.
+func (e *Extractor) Marginal(minRunes int, fn func(start, end int64, text []byte, wide bool)) {
+	e.min = max(1, min(minRunes, e.keep))
+	e.marginal = fn
+}
+
+// ctrlNear reports whether a code unit at j-2 to j+reach is a control
+// character (a NUL terminator, a length prefix), looking at each unit
+// once: ctrlAt is the last one found, looked the last unit looked at.
+func (e *Extractor) ctrlNear(p []byte, j, reach int, ctrlAt, looked *int) bool {
+	x := max(*looked, j-4)
+	for x+2 <= j+reach {
+		x += 2
+		if x >= 0 && p[x+1] == 0 && p[x] < 0x20 {
+			*ctrlAt = x
+		}
+	}
+	*looked = x
+	return *ctrlAt >= j-2
+}
+
+// delimited reports whether the run p[seg:i] (whole: all of it in p) of
+// units of unit bytes is a field: a control character (a NUL, a length
+// prefix, the next field's length) on both sides. Random bytes seldom
+// are.
+func delimited(p []byte, i, seg int, whole bool, unit int) bool {
+	if p == nil || !whole || seg < unit || i+unit > len(p) {
+		return false
+	}
+	if unit == 1 {
+		return p[i] < 0x20 && p[seg-1] < 0x20
+	}
+	return p[i] < 0x20 && p[i+1] == 0 && p[seg-2] < 0x20 && p[seg-1] == 0
+}
+
+// JapaneseOnly reports whether text is made of kanji and kana only, with
+// at most one space inside (what Marginal passes on).
+func JapaneseOnly(text []byte) bool {
+	return japaneseOnly(text, len(text), false)
+}
+
+// japaneseOnly reports whether text, a decoded run, is made of kanji and
+// kana only, with at most one space (ASCII or ideographic) inside, and has
+// 1 to max characters besides the space. In CP932 (sjis) a kanji outside
+// JIS level 1 counts once at most: random bytes give rare kanji.
+func japaneseOnly(text []byte, maxChars int, sjis bool) bool {
+	chars, spaces, rare := 0, 0, 0
+	for i := 0; i < len(text); {
+		r, size := utf8.DecodeRune(text[i:])
+		switch {
+		case r == ' ' || r == 0x3000:
+			if i == 0 || i+size == len(text) {
+				return false
+			}
+			spaces++
+		case r >= 0x3041 && r <= 0x3096, r >= 0x30A1 && r <= 0x30FA, r == 0x30FC, r == 0x3005:
+			chars++
+		case r >= 0x4E00 && r <= 0x9FFF:
+			if !hasBit(&level1Set, r) {
+				rare++
+			}
+			chars++
+		default:
+			return false
+		}
+		i += size
+	}
+	return chars >= 1 && chars <= maxChars && spaces <= 1 && (!sjis || rare <= 1 && rare < chars)
 }
 
 // Write scans p as the continuation of the stream. It never fails.
@@ -159,6 +248,7 @@ func (e *Extractor) Flush() {
 	e.hasLast = false
 	e.drain(true)
 	e.covers = e.covers[:0]
+	e.mcovers = e.mcovers[:0]
 }
 
 // scanBytes runs the byte-oriented scanner over p, whose first byte is at
@@ -199,7 +289,7 @@ func (e *Extractor) scanFast(p []byte, base int64) int {
 	lim := n - 2
 	chars, dlen, mode, weak, start, seg := r.chars, r.dlen, r.mode, r.weak, r.start, r.seg
 	asc, ascMax := r.asc, r.ascMax
-	minRunes := e.min
+	minRunes, keep := e.min, e.keep
 	i := 0
 	for i < lim {
 		if mode != modeUTF8 {
@@ -213,7 +303,9 @@ func (e *Extractor) scanFast(p []byte, base int64) int {
 				t := sjisStep[int(sjisRow[p[i]])<<8|int(p[i+1])]
 				if t&3 == 0 {
 					if chars >= minRunes || t&stepUTF8 != 0 {
-						break
+						if chars >= keep || t&stepUTF8 != 0 || mode != modeASCII && delimited(p, i, seg, len(r.carry) == 0, 1) {
+							break // left to the general code
+						}
 					}
 					// A run too short to matter ends: drop it.
 					chars, dlen, mode, weak, asc, ascMax = 0, 0, modeASCII, false, 0, 0
@@ -523,12 +615,25 @@ func (e *Extractor) endByteRun(p []byte, i int) {
 			}
 		}
 		switch {
+		case r.chars < e.keep:
+			if r.mode == modeASCII || !delimited(p, i, r.seg, len(r.carry) == 0, 1) {
+				break
+			}
+			text := raw
+			if r.weak {
+				e.text = decodeSJIS(e.text[:0], raw)
+				text = e.text
+			}
+			if japaneseOnly(text, e.keep-1, r.weak) {
+				e.enqueue(r.start, r.end, r.weak, text)
+				e.queue[len(e.queue)-1].marginal = true
+			}
 		case !r.weak:
 			e.enqueue(r.start, r.end, false, raw) // ASCII and checked UTF-8
 		case plausibleSJIS(raw, r.chars):
 			e.text = decodeSJIS(e.text[:0], raw)
 			e.enqueue(r.start, r.end, true, e.text)
-		case r.ascMax >= e.min:
+		case r.ascMax >= e.keep:
 			// Implausible CP932: random bytes. Keep its ASCII strings.
 			e.asciiRuns(r.start, raw)
 		}
@@ -589,7 +694,7 @@ func (e *Extractor) asciiRuns(start int64, raw []byte) {
 			i++
 			continue
 		}
-		if from >= 0 && i-from >= e.min {
+		if from >= 0 && i-from >= e.keep {
 			e.enqueue(start+int64(from), start+int64(i), true, raw[from:i])
 		}
 		from = -1
@@ -722,12 +827,17 @@ func (e *Extractor) scanU16(p []byte, base int64) {
 			}
 		}
 		r.seg = j
-		reach := 2 * (e.min - 1)
+		reach := 2 * (e.keep - 1)
+		marginal := e.marginal != nil
+		// With marginal runs: the last control unit seen, and how far
+		// units were looked at for one (in this lane's alignment).
+		ctrlAt, looked := j-4, j-4
 		for ; j+1 < len(p); j += 2 {
-			if r.chars == 0 && j+reach+1 < len(p) {
-				// Outside a run only one of at least e.min code units
+			if r.chars == 0 && j+reach+1 < len(p) && !(marginal && e.ctrlNear(p, j, reach, &ctrlAt, &looked)) {
+				// Outside a run only one of at least e.keep code units
 				// matters, and it takes in the unit at j+reach: skip to it
-				// and back to the first unit of its run.
+				// and back to the first unit of its run. (A marginal run,
+				// shorter, is delimited by a control unit: none is here.)
 				k := j + reach
 				if !u16Accepted(p[k], p[k+1]) {
 					j = k // the loop adds 2
@@ -804,7 +914,9 @@ func (e *Extractor) unit(q int, u uint16, off int64, p []byte, j int) bool {
 // endLane ends the run of lane q at p[j] and emits it if it looks like text.
 func (e *Extractor) endLane(q int, p []byte, j int) {
 	r := &e.lanes[q]
-	if r.chars >= e.min && r.anchors >= min(2, r.chars) && r.loZero*2 <= r.chars {
+	main := r.chars >= e.keep && r.anchors >= min(2, r.chars)
+	if r.chars >= e.min && r.loZero*2 <= r.chars && (main || e.marginal != nil && r.chars <= marginalMax &&
+		delimited(p, j, r.seg, len(r.carry) == 0, 2)) {
 		raw := r.carry
 		if p != nil {
 			if len(raw) == 0 {
@@ -818,8 +930,16 @@ func (e *Extractor) endLane(q int, p []byte, j int) {
 		for k := 0; k+1 < len(raw); k += 2 {
 			e.text = utf8.AppendRune(e.text, rune(raw[k])|rune(raw[k+1])<<8)
 		}
-		e.emit(r.start, r.end, e.text)
-		e.covers = append(e.covers, span{r.start, r.end})
+		if main {
+			e.emit(r.start, r.end, e.text)
+			e.covers = append(e.covers, span{r.start, r.end})
+			if e.marginal != nil && japaneseOnly(e.text, MaxRunBytes, false) {
+				e.mcovers = append(e.mcovers, span{r.start, r.end})
+			}
+		} else if japaneseOnly(e.text, marginalMax, true) {
+			e.marginal(r.start, r.end, e.text, true)
+			e.mcovers = append(e.mcovers, span{r.start, r.end})
+		}
 	}
 	r.carry = r.carry[:0]
 	r.chars = 0
@@ -907,6 +1027,12 @@ func (e *Extractor) drain(all bool) {
 		for ci < len(e.covers) && e.covers[ci].end <= last {
 			ci++
 		}
+		if qr.marginal {
+			if !qr.weak || !covered(e.mcovers, qr.span) {
+				e.marginal(qr.start, qr.end, e.qtext[qr.text:qr.text+qr.tlen:qr.text+qr.tlen], false)
+			}
+			continue
+		}
 		if !qr.weak || !covered(e.covers[ci:], qr.span) {
 			e.emit(qr.start, qr.end, e.qtext[qr.text:qr.text+qr.tlen:qr.text+qr.tlen])
 		}
@@ -932,14 +1058,20 @@ func (e *Extractor) drain(all bool) {
 	if len(e.queue) > 0 {
 		low = min(low, e.queue[0].start)
 	}
+	e.covers = forget(e.covers, low)
+	e.mcovers = forget(e.mcovers, low)
+}
+
+// forget drops the spans that end at or before low.
+func forget(covers []span, low int64) []span {
 	c := 0
-	for _, s := range e.covers {
+	for _, s := range covers {
 		if s.end > low {
-			e.covers[c] = s
+			covers[c] = s
 			c++
 		}
 	}
-	e.covers = e.covers[:c]
+	return covers[:c]
 }
 
 // covered reports whether at least half of s lies in covers, emitted

@@ -49,7 +49,21 @@ func record(mk func(emit func(int64, int64, []byte)) writer, in []byte, chunks [
 // same Write calls.
 func compareWithReference(t *testing.T, name string, in []byte, minRunes int, chunks []int) {
 	t.Helper()
-	got := record(func(emit func(int64, int64, []byte)) writer { return NewExtractor(minRunes, emit) }, in, chunks)
+	compareWith(t, name, in, minRunes, chunks, 0)
+}
+
+// compareWith is compareWithReference for an Extractor that also looks
+// for marginal runs of at least marginal characters (0: it does not):
+// what it emits is the same.
+func compareWith(t *testing.T, name string, in []byte, minRunes int, chunks []int, marginal int) {
+	t.Helper()
+	got := record(func(emit func(int64, int64, []byte)) writer {
+		x := NewExtractor(minRunes, emit)
+		if marginal > 0 {
+			x.Marginal(marginal, func(int64, int64, []byte, bool) {})
+		}
+		return x
+	}, in, chunks)
 	want := record(func(emit func(int64, int64, []byte)) writer { return refNewExtractor(minRunes, emit) }, in, chunks)
 	if len(got) == len(want) {
 		same := true
@@ -133,6 +147,9 @@ func TestExtractorMatchesReference(t *testing.T) {
 				}
 				t.Run(fmt.Sprintf("%s/min%d/chunks%d", name, m, ci), func(t *testing.T) {
 					compareWithReference(t, name, in, m, ch)
+					if m >= 4 && m < 100 {
+						compareWith(t, name, in, m, ch, 2)
+					}
 				})
 			}
 		}
@@ -147,6 +164,7 @@ func FuzzExtractorMatchesReference(f *testing.F) {
 		m := int(minRunes%16) + 1
 		compareWithReference(t, "fuzz", in, m, nil)
 		compareWithReference(t, "fuzz", in, m, []int{int(a%4096) + 1, int(b%64) + 1})
+		compareWith(t, "fuzz", in, m, []int{int(a%4096) + 1, int(b%64) + 1}, int(a%3)+1)
 	})
 }
 

@@ -5,7 +5,9 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+	"syscall"
 	"testing"
+	"time"
 	"unicode/utf8"
 
 	"golang.org/x/text/encoding/japanese"
@@ -269,8 +271,20 @@ func FuzzExtractor(f *testing.F) {
 }
 
 func benchExtract(b *testing.B, in []byte) {
-	x := NewExtractor(6, func(int64, int64, []byte) {})
+	benchExtractWith(b, in, NewExtractor(6, func(int64, int64, []byte) {}))
+}
+
+// benchExtractEngine is benchExtract with the engine's settings: runs of
+// 4 characters, marginal ones of 2.
+func benchExtractEngine(b *testing.B, in []byte) {
+	x := NewExtractor(4, func(int64, int64, []byte) {})
+	x.Marginal(2, func(int64, int64, []byte, bool) {})
+	benchExtractWith(b, in, x)
+}
+
+func benchExtractWith(b *testing.B, in []byte, x *Extractor) {
 	b.SetBytes(int64(len(in)))
+	cpu0 := cpuTime()
 	for b.Loop() {
 		for c := in; len(c) > 0; {
 			k := min(len(c), 32<<10)
@@ -279,19 +293,37 @@ func benchExtract(b *testing.B, in []byte) {
 		}
 		x.Flush()
 	}
+	reportCPU(b, cpu0, len(in))
 }
 
-func BenchmarkExtractorRandom(b *testing.B) {
+// cpuTime is the CPU time the process has used: on a shared machine, a
+// steadier measure than wall time.
+func cpuTime() time.Duration {
+	var ru syscall.Rusage
+	if syscall.Getrusage(syscall.RUSAGE_SELF, &ru) != nil {
+		return 0
+	}
+	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
+}
+
+// reportCPU reports the throughput per CPU second since cpu0.
+func reportCPU(b *testing.B, cpu0 time.Duration, size int) {
+	if d := cpuTime() - cpu0; d > 0 && cpu0 > 0 {
+		b.ReportMetric(float64(size)*float64(b.N)/d.Seconds()/1e6, "MB/cpu-s")
+	}
+}
+
+func benchRandomInput() []byte {
 	in := randomBytes(1, 4<<20)
 	// A few strings in it.
 	for i := 0; i < len(in)-200; i += 64 << 10 {
 		e := embedded[(i>>16)%len(embedded)]
 		copy(in[i:], e.enc(e.text))
 	}
-	benchExtract(b, in)
+	return in
 }
 
-func BenchmarkExtractorDump(b *testing.B) {
+func benchDumpInput() []byte {
 	var in bytes.Buffer
 	for in.Len() < 4<<20 {
 		for i, c := range embedded {
@@ -299,8 +331,17 @@ func BenchmarkExtractorDump(b *testing.B) {
 			in.Write(c.enc(c.text))
 		}
 	}
-	benchExtract(b, in.Bytes())
+	return in.Bytes()
 }
+
+func BenchmarkExtractorRandom(b *testing.B) { benchExtract(b, benchRandomInput()) }
+
+func BenchmarkExtractorDump(b *testing.B) { benchExtract(b, benchDumpInput()) }
+
+// The engine's settings (engine/file.go: 4 characters, marginal runs of 2).
+func BenchmarkExtractorEngineRandom(b *testing.B) { benchExtractEngine(b, benchRandomInput()) }
+
+func BenchmarkExtractorEngineDump(b *testing.B) { benchExtractEngine(b, benchDumpInput()) }
 
 // The fast-path table agrees with u16Class for every code unit.
 func TestU16HiTable(t *testing.T) {
@@ -335,4 +376,14 @@ func TestExtractorKeepsNamesWithRareKanji(t *testing.T) {
 	if len(got) != 1 || got[0] != "野村　翔太" {
 		t.Errorf("extracted %d strings, want the name once", len(got))
 	}
+}
+
+// The engine's settings before marginal runs (4 characters), for
+// comparison.
+func BenchmarkExtractorMin4Random(b *testing.B) {
+	benchExtractWith(b, benchRandomInput(), NewExtractor(4, func(int64, int64, []byte) {}))
+}
+
+func BenchmarkExtractorMin4Dump(b *testing.B) {
+	benchExtractWith(b, benchDumpInput(), NewExtractor(4, func(int64, int64, []byte) {}))
 }
