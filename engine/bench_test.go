@@ -13,7 +13,6 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
-	"syscall"
 	"testing"
 	"time"
 
@@ -228,14 +227,6 @@ func BenchmarkPipelineMixed(b *testing.B) {
 type cpuMeter struct {
 	cpu  time.Duration
 	wall time.Time
-}
-
-func processCPU() time.Duration {
-	var ru syscall.Rusage
-	if syscall.Getrusage(syscall.RUSAGE_SELF, &ru) != nil {
-		return 0
-	}
-	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
 }
 
 func startCPU() cpuMeter { return cpuMeter{cpu: processCPU(), wall: time.Now()} }
