@@ -8,6 +8,7 @@ import (
 	"strings"
 	"sync"
 	"time"
+	"unicode/utf8"
 
 	"github.com/dlclark/regexp2"
 
@@ -224,8 +225,21 @@ func (r *Rule) windows(dst []Match, text []byte, starts []int) ([]Match, error) 
 
 // window runs the pattern over text[s:e] and appends its values.
 func (r *Rule) window(dst []Match, re *regexp2.Regexp, text []byte, s, e int) ([]Match, error) {
-	w := string(text[s:e])
-	m, err := re.FindStringMatch(w)
+	// regexp2 matches runes: the window is decoded once into pooled
+	// buffers (no string of it, no second conversion inside regexp2),
+	// with each rune's byte offset, so that an invalid byte (one U+FFFD
+	// rune, one byte) still maps back exactly.
+	rb := windowRunes.Get().(*runeBuf)
+	defer windowRunes.Put(rb)
+	rb.runes, rb.offs = rb.runes[:0], rb.offs[:0]
+	for i := s; i < e; {
+		c, n := utf8.DecodeRune(text[i:e])
+		rb.runes = append(rb.runes, c)
+		rb.offs = append(rb.offs, i)
+		i += n
+	}
+	rb.offs = append(rb.offs, e)
+	m, err := re.FindRunesMatch(rb.runes)
 	for ; m != nil && err == nil; m, err = re.FindNextMatch(m) {
 		g := m.GroupByName("v")
 		if g == nil || g.Length == 0 {
@@ -235,8 +249,7 @@ func (r *Rule) window(dst []Match, re *regexp2.Regexp, text []byte, s, e int) ([
 		if v == "" || (r.check != nil && !r.check(v)) {
 			continue
 		}
-		bs := s + runeOffset(w, g.Index)
-		be := s + runeOffset(w, g.Index+g.Length)
+		bs, be := rb.offs[g.Index], rb.offs[g.Index+g.Length]
 		if overlaps(dst, bs, be, r.def.Category) {
 			continue
 		}
@@ -262,23 +275,14 @@ func overlaps(ms []Match, s, e int, cat string) bool {
 	return false
 }
 
-// runeOffset converts a rune index of s into a byte offset.
-func runeOffset(s string, runes int) int {
-	if runes <= 0 {
-		return 0
-	}
-	n := 0
-	for i := range s {
-		if n == runes {
-			return i
-		}
-		n++
-	}
-	if n == runes {
-		return len(s)
-	}
-	return len(s)
+// runeBuf is a window decoded into runes, with each rune's byte offset
+// (and the window's end after the last).
+type runeBuf struct {
+	runes []rune
+	offs  []int
 }
+
+var windowRunes = sync.Pool{New: func() any { return &runeBuf{} }}
 
 // RuleSet runs many rules with one keyword pass: a bitmap of the first
 // three bytes of every keyword (like the vocabulary's) finds, in one

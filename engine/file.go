@@ -3,6 +3,7 @@ package engine
 import (
 	"bufio"
 	"bytes"
+	"cmp"
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
@@ -10,6 +11,7 @@ import (
 	"fmt"
 	"io"
 	"runtime"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -328,7 +330,10 @@ func findMatches(opt *Options, dst []detectors.Match, text []byte) ([]detectors.
 		}
 		ms = kept
 	}
-	sort.SliceStable(ms, func(i, j int) bool { return ms[i].Start < ms[j].Start })
+	byStart := func(a, b detectors.Match) int { return cmp.Compare(a.Start, b.Start) }
+	if !slices.IsSortedFunc(ms, byStart) {
+		slices.SortStableFunc(ms, byStart)
+	}
 	return ms, ruleErr
 }
 
