@@ -66,9 +66,11 @@ type blockItem struct {
 func (a *Analyzer) blockLine(line int, offset int64, text []byte, ms []Located) {
 	b := &a.blk
 	org := false
-	if hasNameMatch(ms) && chineseProse(text) {
+	if hasNameMatch(ms) && chineseProse(text) && a.chineseLessNames(text, ms) {
 		// Kanji prose without a single kana is Chinese, not Japanese: its
-		// two-character words read as names and are none.
+		// two-character words read as names and are none. The names are
+		// left out of the count: a label and its name (利用者名：神谷 美穂)
+		// is no prose.
 		for i := range ms {
 			if isNameCat(ms[i].Category) {
 				ms[i].Confidence = min(ms[i].Confidence, MinConfidence/2)
@@ -221,6 +223,21 @@ func chineseProse(text []byte) bool {
 		}
 	}
 	return kanji >= 8
+}
+
+// chineseLessNames reports whether a line is Chinese prose once its name
+// matches are left out.
+func (a *Analyzer) chineseLessNames(text []byte, ms []Located) bool {
+	dst, p := a.hbuf[:0], 0
+	for _, m := range ms {
+		if isNameCat(m.Category) && m.Start >= p && m.End <= len(text) {
+			dst = append(dst, text[p:m.Start]...)
+			dst = append(dst, ' ')
+			p = m.End
+		}
+	}
+	a.hbuf = append(dst, text[p:]...)
+	return chineseProse(a.hbuf)
 }
 
 // chineseSentence reports whether a line has the marks of a Chinese
