@@ -46,6 +46,7 @@ func (v FileVerdict) FindingSeverity(m Located) Severity {
 // Result closes the file and returns its verdict and the kept matches in
 // file order, with the number of all matches.
 func (a *Analyzer) Result() (FileVerdict, []Located, int) {
+	a.flushHeld()
 	a.endSection()
 	if len(a.listed) >= minListed && len(a.listed)*listShare >= a.nonBlank && !a.document {
 		for _, l := range a.listed {

@@ -71,9 +71,11 @@ func (a *Analyzer) row(line int, offset int64, text []byte, ms []Located, cols [
 	}
 	var split [4][]byte // surname, given name, their kana: joined into one name below
 	for i, c := range a.cells {
-		f := FieldNone
+		f, hinted := FieldNone, false
 		if i < len(cols) {
 			f = cols[i]
+		} else if cols == nil && i < len(a.hints) && a.hints[i] != FieldNone {
+			f, hinted = a.hints[i], true // a headerless run's column, typed by position
 		}
 		v := cellText(c)
 		if len(v) == 0 {
@@ -83,6 +85,8 @@ func (a *Analyzer) row(line int, offset int64, text []byte, ms []Located, cols [
 		why = ""
 		if i < len(a.colHeads) && cols != nil {
 			why = "header " + a.colHeads[i]
+		} else if hinted {
+			why = runColumnContext
 		}
 		switch f {
 		case FieldSurname, FieldGivenName, FieldSurnameKana, FieldGivenKana:
@@ -95,7 +99,9 @@ func (a *Analyzer) row(line int, offset int64, text []byte, ms []Located, cols [
 			}
 			cat, _ := NameLikeness(string(v))
 			dummy := isDummyName(string(v))
-			if cat == "" && dummy {
+			if cat == "" && (dummy || hinted && (kanjiNameShape(v) || kanaNameShape(v, true))) {
+				// A column of names in a headerless run holds the names
+				// no dictionary knows by their shape alone.
 				cat = map[Field]string{FieldName: "name", FieldNameKana: "name_kana"}[f]
 			}
 			if cat != "" {
@@ -230,7 +236,7 @@ func (a *Analyzer) typeFromValues(r *record, text []byte, line int, offset int64
 	titled := false
 	for i, c := range a.cells {
 		v := cellText(c)
-		if len(v) == 0 || isDateCell(v) {
+		if len(v) == 0 || isDateCell(v) || i < len(a.hints) && a.hints[i] != FieldNone {
 			continue
 		}
 		s, e := cellSpan(text, v)
@@ -268,6 +274,10 @@ func (a *Analyzer) typeFromValues(r *record, text []byte, line int, offset int64
 		}
 	}
 }
+
+// runColumnContext is the findings[].context of a value typed by its
+// column in a headerless run.
+const runColumnContext = "column of a headerless run, typed from its values"
 
 // hasDateCell reports whether a line holds a yyyy/m/d date between
 // delimiters.

@@ -247,11 +247,23 @@ func (a *Analyzer) headerlessRow(line int, offset int64, text []byte, ms []Locat
 			// of loans or holds without a header) is a record too.
 			continue
 		}
+		if a.profiledRow(line, offset, text, ms, d) {
+			return true // held until the run shows its columns
+		}
 		a.rowDelim = d
 		a.row(line, offset, text, ms, nil)
+		a.hints = nil
 		return true
 	}
 	return false
+}
+
+// mayBeDatedRow reports whether a line without matches may still be a
+// headerless row: cells (a comma, a tab, two spaces) and a date among
+// them (a loan's or a hold's, beside a name no dictionary knows).
+func mayBeDatedRow(text []byte) bool {
+	return (bytes.IndexByte(text, ',') >= 0 || bytes.IndexByte(text, '\t') >= 0 || bytes.Contains(text, []byte("  "))) &&
+		hasDateCell(text)
 }
 
 // rowFit counts the cells whose content fits their column: a phone

@@ -84,6 +84,8 @@ type Analyzer struct {
 	document     bool                    // the file is documentation markup (a man page, HTML, Markdown, Texinfo): its bare addresses are examples and credits
 	dictSample   int                     // lines of the file's start tried as dictionary entries
 	dictHits     int                     // … that are
+	prof         runProfile              // the open headerless run (profile.go)
+	hints        []Field                 // the types of the headerless row in hand's cells, by position
 	idKeyed      int                     // persons' records keyed on a patron ID
 	contactKeyed int                     // … on a contact value alone
 }
@@ -123,6 +125,9 @@ func (a *Analyzer) keep(m Located) int {
 func (a *Analyzer) Line(line int, offset int64, text []byte, ms []Located) {
 	a.lines++
 	text = bytes.TrimRight(text, "\r")
+	if len(a.prof.held) > 0 && !isBlankLine(text) && !a.continuesRun(text, ms) {
+		a.flushHeld() // the headerless run has ended: type its held lines
+	}
 	// Blank lines, rule lines and form feeds end a block or a section of
 	// text; a table goes on across them (a listing's header is underlined,
 	// its pages break) until a line does not fit it.
@@ -175,6 +180,9 @@ func (a *Analyzer) Line(line int, offset int64, text []byte, ms []Located) {
 		a.attribute(text, ms)
 	}
 	markOrganisational(text, ms)
+	if len(a.prof.held) > 0 && !a.table && (len(ms) == 0 || bytes.HasPrefix(trimASCIISpace(text), []byte("INSERT"))) {
+		a.flushHeld() // the line is no row of the run
+	}
 	if a.insertRows(line, offset, text, ms) {
 		return
 	}
@@ -202,9 +210,11 @@ func (a *Analyzer) Line(line int, offset int64, text []byte, ms []Located) {
 			a.table = false
 		}
 	}
-	if len(ms) > 0 && a.headerlessRow(line, offset, text, ms) {
+	if (len(ms) > 0 || mayBeDatedRow(text)) && a.headerlessRow(line, offset, text, ms) {
 		return
 	}
+	a.flushHeld()
+	a.prof.reset(0, 0)
 	a.blockLine(line, offset, text, ms)
 }
 
