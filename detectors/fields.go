@@ -164,6 +164,16 @@ func headerField(buf []byte, cell []byte) (Field, []byte) {
 	return headerFields()[string(buf)], buf
 }
 
+// isHeaderWord reports whether w is a known column header (電話番号,
+// タイトル): after a label it is the next cell of a header row, not a value.
+func isHeaderWord(w []byte) bool {
+	var buf [64]byte
+	if len(w) > len(buf) {
+		return false
+	}
+	return headerFields()[string(normHeader(buf[:0], w))] != FieldNone
+}
+
 // normHeader appends the normalised form of a header cell to dst: the
 // last double-quoted identifier if there is one ("PATRON_NO" in
 // `INSERT INTO "PATRON" ("PATRON_NO"`), else the cell trimmed of white

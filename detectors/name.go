@@ -948,8 +948,8 @@ func (d *nameData) labelKanji(text []byte, p int, dummyPrefixed, strong bool) (M
 			}
 		}
 		c2, ok := d.checkKanjiCand(text, c, 1, func(rune) bool { return false })
-		if !ok || (c2.runes() == 1 && !d.sur.HasBytes(text[c2.s1:c2.e1])) {
-			return Match{}, 0, false
+		if !ok || (c2.runes() == 1 && !d.sur.HasBytes(text[c2.s1:c2.e1])) || isHeaderWord(text[c2.s1:c2.e1]) {
+			return Match{}, 0, false // 氏名  電話番号: a header row
 		}
 		if !strong && end == c.end() && !d.verified(text, c2) && !nmLineEndsAt(text, end) {
 			// After a label and white space only, a name the dictionary
@@ -1070,8 +1070,8 @@ func (d *nameData) kanaName(text []byte, p int, kanaLabel, strong bool) (Match, 
 		return Match{}, 0, false // カタカナで入力, データ形式
 	}
 	w1 := text[p:e1]
-	if nameKanaStop(w1) || n1+n2 < 2 || n1 > 12 || n2 > 12 {
-		return Match{}, 0, false
+	if nameKanaStop(w1) || n1+n2 < 2 || n1 > 12 || n2 > 12 || isHeaderWord(w1) {
+		return Match{}, 0, false // … and a header row's next cell (フリガナ  タイトル) is none
 	}
 	var w2 []byte
 	if n2 > 0 {

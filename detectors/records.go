@@ -180,7 +180,7 @@ func (a *Analyzer) Line(line int, offset int64, text []byte, ms []Located) {
 		a.attribute(text, ms)
 	}
 	markOrganisational(text, ms)
-	if len(a.prof.held) > 0 && !a.table && (len(ms) == 0 || bytes.HasPrefix(trimASCIISpace(text), []byte("INSERT"))) {
+	if len(a.prof.held) > 0 && (len(ms) == 0 && !mayBeDatedRow(text) || bytes.HasPrefix(trimASCIISpace(text), []byte("INSERT"))) {
 		a.flushHeld() // the line is no row of the run
 	}
 	if a.insertRows(line, offset, text, ms) {
