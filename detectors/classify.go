@@ -48,6 +48,7 @@ func (v FileVerdict) FindingSeverity(m Located) Severity {
 func (a *Analyzer) Result() (FileVerdict, []Located, int) {
 	a.flushHeld()
 	a.endSection()
+	a.settlePlaceholders()
 	if len(a.listed) >= minListed && len(a.listed)*listShare >= a.nonBlank && !a.document {
 		for _, l := range a.listed {
 			a.people.add([]string{l.key}, true)

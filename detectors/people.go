@@ -224,6 +224,9 @@ func (a *Analyzer) closeRecord() {
 	// borrowed a book is a person's.
 	placeholder := len(r.placeholder) > 0 && (r.realAttrs == 0 || r.dummy >= r.realAttrs) &&
 		!(r.realAttrs == 0 && r.dummy == 0 && realPatronID(r))
+	if placeholder && a.holdPlaceholder(r) {
+		return // the file decides (placeholder.go)
+	}
 	dummy := r.nameDummy || placeholder || r.real == 0
 	keys := personKeys(r)
 	if dummy && r.dummyKey != "" {

@@ -86,6 +86,7 @@ type Analyzer struct {
 	dictHits     int                     // … that are
 	prof         runProfile              // the open headerless run (profile.go)
 	hints        []Field                 // the types of the headerless row in hand's cells, by position
+	placeholders []heldPlaceholder       // records of a placeholder name and reading data, for the file to decide (placeholder.go)
 	idKeyed      int                     // persons' records keyed on a patron ID
 	contactKeyed int                     // … on a contact value alone
 }
