@@ -351,6 +351,35 @@ func (d *nameData) kanjiRun(dst []Match, text []byte, s int) ([]Match, int) {
 		}
 	}
 
+	// A given name in hiragana after one space, then an honorific:
+	// 楠畑 さくら 様, 佐藤 ひなたさん.
+	if e1+1 < len(text) && text[e1] == ' ' {
+		if r, _ := nmRuneAt(text, e1+1); nmIsHiragana(r) {
+			s2 := e1 + 1
+			e2 := s2
+			for e2 < len(text) {
+				r, sz := nmRuneAt(text, e2)
+				if !nmIsHiragana(r) {
+					break
+				}
+				e2 += sz
+			}
+			for _, h := range [...]string{"さん", "ちゃん", "くん"} {
+				if bytes.HasSuffix(text[s2:e2], []byte(h)) && e2-len(h) > s2 {
+					e2 -= len(h)
+					break
+				}
+			}
+			n2 := utf8.RuneCount(text[s2:e2])
+			if hl := nmKanaHonorificAt(text, e2); hl > 0 && n2 >= 2 && n2 <= 4 && n1 <= 4 {
+				c := nameCand{s1: s, e1: e1, s2: s2, e2: e2, n1: n1, n2: n2}
+				if m, ok := d.honorific(text, c, -1); ok {
+					return append(dst, m), e2 + hl
+				}
+			}
+		}
+	}
+
 	// An honorific after the run: 山田さん, 山田 様, 花子ちゃん.
 	if hl := nmKanaHonorificAt(text, e1); hl > 0 {
 		if m, ok := d.honorific(text, nmOneCand(s, e1, n1), -1); ok {

@@ -40,11 +40,19 @@ type colVotes struct {
 
 // heldRow is a line of a headerless run held until the run is typed.
 type heldRow struct {
-	line   int
-	offset int64
-	text   []byte
-	ms     []Located
+	line      int
+	offset    int64
+	text      []byte
+	ms        []Located
+	tentative bool // a row only if the run has a column of names, else text
 }
+
+// What profiledRow does with a row.
+const (
+	rowNow  = iota // type it now (a.hints set)
+	rowHeld        // held until the run shows its columns
+	rowText        // not a row: read it as text
+)
 
 // runProfile is the open headerless run.
 type runProfile struct {
@@ -63,13 +71,17 @@ func (p *runProfile) reset(delim byte, n int) {
 }
 
 // profiledRow takes a headerless row (a.cells split at delim): it votes,
-// and is held while the run is young. It reports whether the row was
-// held; otherwise the caller types it now, with a.hints set.
-func (a *Analyzer) profiledRow(line int, offset int64, text []byte, ms []Located, delim byte) bool {
+// and is held while the run is young. It returns rowHeld when the row was
+// held, rowNow when the caller types it now (with a.hints set), and
+// rowText when a tentative row is none: its run has no column of names.
+func (a *Analyzer) profiledRow(line int, offset int64, text []byte, ms []Located, delim byte, tentative bool) int {
 	p := &a.prof
 	if a.binary || len(a.cells) > maxProfileCols {
 		a.hints = nil
-		return false
+		if tentative {
+			return rowText
+		}
+		return rowNow
 	}
 	if p.delim != delim || p.n != len(a.cells) {
 		a.flushHeld()
@@ -79,15 +91,42 @@ func (a *Analyzer) profiledRow(line int, offset int64, text []byte, ms []Located
 		p.vote(text, a.cells, ms)
 	}
 	if p.rows <= profileRows && len(p.held) == p.rows-1 && len(text) <= maxProfileLine {
-		h := heldRow{line: line, offset: offset, text: append([]byte(nil), text...), ms: append([]Located(nil), ms...)}
+		h := heldRow{line: line, offset: offset, text: append([]byte(nil), text...), ms: append([]Located(nil), ms...),
+			tentative: tentative}
 		p.held = append(p.held, h)
 		if p.rows == profileRows {
 			a.flushHeld()
 		}
-		return true
+		return rowHeld
 	}
 	a.flushHeld()
 	a.hints = p.typed()
+	if tentative && !namedRun(a.hints) {
+		a.hints = nil
+		return rowText
+	}
+	return rowNow
+}
+
+// namedRun reports whether a run's types hold a column of names.
+func namedRun(hints []Field) bool {
+	for _, f := range hints {
+		switch f {
+		case FieldName, FieldNameKana, FieldSurname, FieldSurnameKana:
+			return true
+		}
+	}
+	return false
+}
+
+// heldTentative reports whether a held row is tentative: the run's held
+// lines are then read before a blank line ends their block.
+func (a *Analyzer) heldTentative() bool {
+	for _, h := range a.prof.held {
+		if h.tentative {
+			return true
+		}
+	}
 	return false
 }
 
@@ -100,7 +139,13 @@ func (a *Analyzer) flushHeld() {
 	held := p.held
 	p.held = p.held[:0]
 	hints := p.typed()
+	named := namedRun(hints)
 	for _, h := range held {
+		if h.tentative && !named {
+			a.hints = nil
+			a.blockLine(h.line, h.offset, h.text, h.ms)
+			continue
+		}
 		a.cells = splitCells(a.cells[:0], h.text, p.delim)
 		a.rowDelim = p.delim
 		a.hints = hints

@@ -126,7 +126,7 @@ func (a *Analyzer) keep(m Located) int {
 func (a *Analyzer) Line(line int, offset int64, text []byte, ms []Located) {
 	a.lines++
 	text = bytes.TrimRight(text, "\r")
-	if len(a.prof.held) > 0 && !isBlankLine(text) && !a.continuesRun(text, ms) {
+	if len(a.prof.held) > 0 && (isBlankLine(text) && a.heldTentative() || !isBlankLine(text) && !a.continuesRun(text, ms)) {
 		a.flushHeld() // the headerless run has ended: type its held lines
 	}
 	// Blank lines, rule lines and form feeds end a block or a section of
