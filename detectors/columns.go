@@ -262,10 +262,14 @@ func (a *Analyzer) typeFromValues(r *record, text []byte, line int, offset int64
 				continue
 			}
 		}
-		if dated && !titled && !looksLikeAddress(string(v)) && (r.contact != "" || hasPatronID(r)) {
+		if dated && !titled && !looksLikeAddress(string(v)) &&
+			(identified(r) || namedRun(a.hints) && (r.name != "" || r.kana != "") && a.readingWords()) {
 			// A title from its value alone (Japanese text beside a date)
-			// only in a row that says whose it is: a dictionary's word
-			// beside a date is no loan.
+			// only in a row that says whose it is (contact data, a patron's
+			// number; a name in its run's column of names when the
+			// document's words name a list of loans: 督促, 延滞, 予約): a
+			// dictionary's word beside a date is no loan, a work log's task
+			// beside its assignee none either.
 			titled = true
 			m := Located{Match: Match{Detector: BookTitleDetector, Category: "book_title", Value: string(v),
 				Start: s, End: e, Confidence: confValueTitle}, Line: line, Offset: offset}
@@ -273,6 +277,12 @@ func (a *Analyzer) typeFromValues(r *record, text []byte, line int, offset int64
 			r.fields.add(FieldLoanDate)
 		}
 	}
+}
+
+// readingWords reports whether the document's words name a list of
+// loans, holds or overdue loans (督促, 延滞, 予約, 取置, 貸出).
+func (a *Analyzer) readingWords() bool {
+	return a.vocab[vocabOverdue]+a.vocab[vocabHold]+a.vocab[vocabLoan] > 0
 }
 
 // runColumnContext is the findings[].context of a value typed by its

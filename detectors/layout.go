@@ -258,8 +258,13 @@ func (a *Analyzer) headerlessRow(line int, offset int64, text []byte, ms []Locat
 		}
 		if !hasContact && !hasName && !(len(a.cells) >= 3 && idAndTextCells(a.cells)) {
 			// A date beside a patron's number and Japanese text (an export
-			// of loans or holds without a header) is a record too.
-			continue
+			// of loans or holds without a header) is a record too; beside
+			// a name no dictionary knows, when the run shows a column of
+			// names.
+			if len(a.cells) < 3 || !a.readingWords() {
+				continue
+			}
+			tentative = true
 		}
 		switch a.profiledRow(line, offset, text, ms, d, tentative) {
 		case rowHeld:
