@@ -327,8 +327,8 @@ func (d *nameData) kanjiRun(dst []Match, text []byte, s int) ([]Match, int) {
 			}
 		}
 		switch {
-		case hs == s2: // "山田 様"
-			if m, ok := d.honorific(text, nmOneCand(s, e1, n1), hw); ok {
+		case hs == s2: // "山田 様": apart, the honorific makes no word with the name's last character (健一 様 is no 一様)
+			if m, ok := d.honorific(text, nmOneCand(s, e1, n1), -1); ok {
 				return append(dst, m), e2
 			}
 			return dst, e2
@@ -483,7 +483,16 @@ func (d *nameData) checkKanjiCand(text []byte, c nameCand, minRunes int, badLast
 		return c, false
 	}
 	ok := func(c nameCand) bool {
-		if c.runes() < minRunes || c.runes() > 6 || d.hasStopWord(text, c) {
+		if c.runes() < minRunes || c.runes() > 6 {
+			return false
+		}
+		if d.knownGiven(text, c) {
+			// A given name the dictionary knows is no stop word (伊三男
+			// holds 三男): only the surname is checked.
+			if d.hasStopWord(text, nmOneCand(c.s1, c.e1, c.n1)) {
+				return false
+			}
+		} else if d.hasStopWord(text, c) {
 			return false
 		}
 		if d.verified(text, c) || d.knownGiven(text, c) {
