@@ -142,6 +142,11 @@ func (a *Analyzer) Line(line int, offset int64, text []byte, ms []Located) {
 		a.endBlock()
 		return
 	}
+	for i := range ms {
+		if ms[i].Context == "" {
+			ms[i].Context = labelContext(text, &ms[i]) // the label or honorific beside it (labels.go)
+		}
+	}
 	a.nonBlank++
 	if isRuleLine(text) {
 		a.endSection()
