@@ -61,6 +61,7 @@ type block struct {
 	sur      []byte
 	surField Field
 	surLine  int
+	surLabel string
 }
 
 type blockItem struct {
@@ -219,6 +220,7 @@ func (a *Analyzer) splitNameLine(line int, offset int64, text []byte) (Located, 
 	case FieldSurname, FieldSurnameKana:
 		b.sur = append(b.sur[:0], text[s:e]...)
 		b.surField, b.surLine = f, line
+		b.surLabel = strings.Trim(string(text[:s]), ":： \t")
 	case FieldGivenName, FieldGivenKana:
 		if last == 0 || line != last+1 || f != b.surField+1 || len(b.sur) == 0 {
 			break
@@ -230,7 +232,7 @@ func (a *Analyzer) splitNameLine(line int, offset int64, text []byte) (Located, 
 		}
 		m := Located{Match: Match{Detector: nameDetectorID(cat), Category: cat, Value: v, Start: s, End: e,
 			Confidence: confColumn, Dummy: isDummyName(v)}, Line: line, Offset: offset, Context: "label " + string(text[:s])}
-		m.Context = "label " + strings.Trim(string(text[:s]), ": \t")
+		m.Context = "label " + b.surLabel + "/" + strings.Trim(string(text[:s]), ":： \t")
 		return m, true
 	}
 	return Located{}, false
@@ -239,7 +241,10 @@ func (a *Analyzer) splitNameLine(line int, offset int64, text []byte) (Located, 
 // splitNameLabel returns the part-of-a-name field a line's label names
 // (FieldSurname … FieldGivenKana) and where its value lies, or FieldNone.
 func splitNameLabel(text []byte, buf *[]byte) (Field, int, int) {
-	i := bytes.IndexAny(text, ":\t")
+	i, sep := bytes.IndexAny(text, ":\t"), 1
+	if j := bytes.Index(text, []byte("：")); j >= 0 && (i < 0 || j < i) {
+		i, sep = j, len("：") // the text is normalised to ':'; a caller's may not be
+	}
 	if i <= 0 || i > 24 {
 		return FieldNone, 0, 0
 	}
@@ -250,7 +255,7 @@ func splitNameLabel(text []byte, buf *[]byte) (Field, int, int) {
 	default:
 		return FieldNone, 0, 0
 	}
-	s := i + 1
+	s := i + sep
 	for s < len(text) && (text[s] == ' ' || text[s] == '\t' || text[s] == ':') {
 		s++
 	}

@@ -99,7 +99,7 @@ func (a *Analyzer) row(line int, offset int64, text []byte, ms []Located, cols [
 			}
 			cat, _ := NameLikeness(string(v))
 			dummy := isDummyName(string(v))
-			if cat == "" && (dummy || hinted && (kanjiNameShape(v) || kanaNameShape(v, true))) {
+			if cat == "" && (dummy || hinted && (kanjiNameShape(v) || kanaNameShape(v, true) || kanaJoinedName(v))) {
 				// A column of names in a headerless run holds the names
 				// no dictionary knows by their shape alone.
 				cat = map[Field]string{FieldName: "name", FieldNameKana: "name_kana"}[f]
@@ -254,7 +254,10 @@ func (a *Analyzer) typeFromValues(r *record, text []byte, line int, offset int64
 		}
 		if utf8.RuneCount(v) <= 12 {
 			if cat, conf := NameLikeness(string(v)); cat != "" {
-				if conf >= 0.8 {
+				// In a run whose columns are typed, a name stands in the
+				// column of names: elsewhere a name-like word (完了, 中央)
+				// is a status or a place.
+				if conf >= 0.8 && a.hints == nil {
 					m := Located{Match: Match{Detector: nameDetectorID(cat), Category: cat, Value: string(v),
 						Start: s, End: e, Confidence: confValueName, Dummy: isDummyName(string(v))}, Line: line, Offset: offset}
 					a.add(r, m, a.keep(m))

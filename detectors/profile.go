@@ -32,7 +32,8 @@ const (
 // colVotes counts, for one cell position, the lines whose value there
 // has a shape.
 type colVotes struct {
-	name, kana         int // a full name: kanji (鶴館 直美), katakana (ツルダテ ナオミ)
+	name, kana         int // a full name: kanji (鶴館 直美), katakana (ツルダテ ナオミ, ツルダテナオミ)
+	kanaSpaced         int // … katakana with a space
 	part, kanaPart     int // one part of a name: 1–4 kanji, 2–8 katakana
 	id                 int // a number of 6 to 12 digits no detector claimed
 	filled, partFilled int // lines with a value at the position
@@ -193,6 +194,9 @@ func (p *runProfile) vote(text []byte, cells [][]byte, ms []Located) {
 			cv.name++
 		case kanaNameShape(v, true):
 			cv.kana++
+			cv.kanaSpaced++
+		case kanaJoinedName(v):
+			cv.kana++
 		}
 		switch {
 		case kanjiNamePart(v):
@@ -221,7 +225,8 @@ func (p *runProfile) typed() []Field {
 		case i+1 < p.n && most(v.part) && most(p.votes[i+1].part) && v.name < v.part:
 			out[i], out[i+1] = FieldSurname, FieldGivenName
 			i++
-		case i+1 < p.n && most(v.kanaPart) && most(p.votes[i+1].kanaPart) && v.kana < v.kanaPart:
+		case i+1 < p.n && most(v.kanaPart) && most(p.votes[i+1].kanaPart) && v.kanaSpaced*2 < p.rows &&
+			p.votes[i+1].kanaSpaced*2 < p.rows:
 			out[i], out[i+1] = FieldSurnameKana, FieldGivenKana
 			i++
 		case most(v.name + v.part):
@@ -303,6 +308,21 @@ func kanaNameShape(v []byte, full bool) bool {
 			if !nmIsKatakana(r) {
 				return false
 			}
+		}
+	}
+	return true
+}
+
+// kanaJoinedName reports whether a value is a katakana full name written
+// without a space (アオイウラアイ): one word of 4–12 katakana.
+func kanaJoinedName(v []byte) bool {
+	n := utf8.RuneCount(v)
+	if n < 4 || n > 12 || nameKanaStop(v) {
+		return false
+	}
+	for _, r := range string(v) {
+		if !nmIsKatakana(r) {
+			return false
 		}
 	}
 	return true
