@@ -44,7 +44,9 @@ func lines(n int, f func(i int) string) string {
 	return b.String()
 }
 
-func phoneOf(i int) string { return []string{"0564-23-", "052-481-", "0566-71-"}[i%3] + []string{"4011", "5826", "7390", "1842", "6617", "2935", "8154", "3708", "9261", "4473", "5589", "6902"}[i] }
+func phoneOf(i int) string {
+	return []string{"0564-23-", "052-481-", "0566-71-"}[i%3] + []string{"4011", "5826", "7390", "1842", "6617", "2935", "8154", "3708", "9261", "4473", "5589", "6902"}[i]
+}
 
 // A headerless run: the position of name-shaped values is a name column
 // whatever the dictionary knows; the position of 6–12-digit numbers is
