@@ -241,11 +241,15 @@ func (a *Analyzer) splitNameLine(line int, offset int64, text []byte) (Located, 
 // splitNameLabel returns the part-of-a-name field a line's label names
 // (FieldSurname … FieldGivenKana) and where its value lies, or FieldNone.
 func splitNameLabel(text []byte, buf *[]byte) (Field, int, int) {
-	i, sep := bytes.IndexAny(text, ":\t"), 1
-	if j := bytes.Index(text, []byte("：")); j >= 0 && (i < 0 || j < i) {
+	if len(text) > 96 {
+		return FieldNone, 0, 0 // a label and one part of a name are short
+	}
+	w := text[:min(len(text), 28)]
+	i, sep := bytes.IndexAny(w, ":\t"), 1
+	if j := bytes.Index(w, []byte("：")); j >= 0 && (i < 0 || j < i) {
 		i, sep = j, len("：") // the text is normalised to ':'; a caller's may not be
 	}
-	if i <= 0 || i > 24 {
+	if i <= 0 || i > 24 || !mayBeHeaderWord(trimASCIISpace(text[:i])) {
 		return FieldNone, 0, 0
 	}
 	var f Field

@@ -223,15 +223,15 @@ func (a *Analyzer) headerlessRow(line int, offset int64, text []byte, ms []Locat
 		// to ',': not a delimited row (its names are lowered in blockLine).
 		return false
 	}
-	if labelledField(text) {
-		// 名前<TAB>佐々木 正人, TEL<TAB>0564-…: one field of a record
-		// written a field a line, read with its block.
-		return false
-	}
 	dated := hasDateCell(text)
 	if !hasContact && !dated {
 		// A row is a person's record when it holds contact data, or a
 		// name or a patron's number beside a date (a loan, a hold).
+		return false
+	}
+	if labelledField(text) {
+		// 名前<TAB>佐々木 正人, TEL<TAB>0564-…: one field of a record
+		// written a field a line, read with its block.
 		return false
 	}
 	for _, d := range [...]byte{'\t', ',', ' '} {
@@ -316,17 +316,18 @@ func labelledField(text []byte) bool {
 		default:
 			n = bytes.IndexByte(rest, d)
 		}
-		return n < 0 && len(rest) > 0 && isHeaderWord(trimASCIISpace(t[:k]))
+		return n < 0 && len(rest) > 0 && mayBeHeaderWord(trimASCIISpace(t[:k])) && isHeaderWord(trimASCIISpace(t[:k]))
 	}
 	return false
 }
 
 // mayBeDatedRow reports whether a line without matches may still be a
-// headerless row: cells (a comma, a tab, two spaces) and a date among
-// them (a loan's or a hold's, beside a name no dictionary knows).
+// headerless row: it has cells (a comma, a tab, two spaces) and a digit,
+// for a date among them (a loan's or a hold's, beside a name no
+// dictionary knows; headerlessRow looks for it).
 func mayBeDatedRow(text []byte) bool {
 	return (bytes.IndexByte(text, ',') >= 0 || bytes.IndexByte(text, '\t') >= 0 || bytes.Contains(text, []byte("  "))) &&
-		hasDateCell(text)
+		nextDigit(text, 0) >= 0
 }
 
 // rowFit counts the cells whose content fits their column: a phone

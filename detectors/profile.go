@@ -187,9 +187,14 @@ func (p *runProfile) vote(text []byte, cells [][]byte, ms []Located) {
 		if claimed {
 			continue
 		}
+		if v[0] < 0x80 {
+			// ASCII: a number, or no name's shape at all.
+			if len(v) >= 6 && len(v) <= 12 && isDigits(v) && !compactDate(v) {
+				cv.id++
+			}
+			continue
+		}
 		switch {
-		case len(v) >= 6 && len(v) <= 12 && isDigits(v) && !compactDate(v):
-			cv.id++
 		case kanjiNameShape(v):
 			cv.name++
 		case kanaNameShape(v, true):

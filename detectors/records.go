@@ -216,11 +216,13 @@ func (a *Analyzer) Line(line int, offset int64, text []byte, ms []Located) {
 			a.table = false
 		}
 	}
-	if (len(ms) > 0 || mayBeDatedRow(text)) && a.headerlessRow(line, offset, text, ms) {
+	if (len(ms) > 0 || a.readingWords() && mayBeDatedRow(text)) && a.headerlessRow(line, offset, text, ms) {
 		return
 	}
-	a.flushHeld()
-	a.prof.reset(0, 0)
+	if a.prof.n != 0 {
+		a.flushHeld()
+		a.prof.reset(0, 0) // the run has ended
+	}
 	a.blockLine(line, offset, text, ms)
 }
 
