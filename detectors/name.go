@@ -351,11 +351,16 @@ func (d *nameData) kanjiRun(dst []Match, text []byte, s int) ([]Match, int) {
 		}
 	}
 
-	// A given name in hiragana after one space, then an honorific:
-	// 楠畑 さくら 様, 佐藤 ひなたさん.
-	if e1+1 < len(text) && text[e1] == ' ' {
-		if r, _ := nmRuneAt(text, e1+1); nmIsHiragana(r) {
-			s2 := e1 + 1
+	// A given name in hiragana after one space, or glued to a surname the
+	// dictionary knows, then an honorific: 楠畑 さくら 様, 藤田さくら 様,
+	// 佐藤 ひなたさん.
+	if sp := e1 < len(text) && text[e1] == ' '; e1+1 < len(text) && (sp || d.sur.HasBytes(text[s:e1])) {
+		gap := 0
+		if sp {
+			gap = 1
+		}
+		if r, _ := nmRuneAt(text, e1+gap); nmIsHiragana(r) {
+			s2 := e1 + gap
 			e2 := s2
 			for e2 < len(text) {
 				r, sz := nmRuneAt(text, e2)
@@ -1330,7 +1335,8 @@ func nmAddresseeLine(text []byte, s, e int) bool {
 
 // nmASCIILabelBefore reports whether a Latin name label (words.toml's
 // name_labels_ascii: NAME, Full name) and a colon come right before s, the
-// label starting its line or after a non-letter.
+// label capitalised and first on its line: a form's label, not a data
+// format's key (name: in YAML, LTSV or JSON names anything).
 func nmASCIILabelBefore(text []byte, s int) bool {
 	p := s
 	for p > 0 && (text[p-1] == ' ' || text[p-1] == '\t') {
@@ -1347,7 +1353,14 @@ func nmASCIILabelBefore(text []byte, s int) bool {
 		if p < len(l) || !hasPrefixFold(text[p-len(l):p], l) {
 			continue
 		}
-		if q := p - len(l); q == 0 || !isAlnum(text[q-1]) {
+		q := p - len(l)
+		if text[q] < 'A' || text[q] > 'Z' {
+			continue
+		}
+		for q > 0 && (text[q-1] == ' ' || text[q-1] == '\t') {
+			q--
+		}
+		if q == 0 || text[q-1] == '\n' {
 			return true
 		}
 	}

@@ -113,6 +113,9 @@ func TestHeaderlessRunWithoutNames(t *testing.T) {
 		{"places beside dates", "events.csv", lines(6, func(i int) string {
 			return "2024/04/0" + string(rune('1'+i)) + "," + []string{"中央公園", "市民会館", "東口広場", "駅前通り", "北体育館", "南図書室"}[i] + ",説明会"
 		})},
+		{"key:value records", "holidays.ltsv", lines(6, func(i int) string {
+			return "date:1955-0" + string(rune('1'+i)) + "-15\tname:" + []string{"元日", "成人の日", "天皇誕生日", "憲法記念日", "春分の日", "文化の日"}[i]
+		})},
 		{"department lines", "tel.txt", lines(5, func(i int) string {
 			return []string{"代表", "総務課", "貸出係", "レファレンス", "FAX"}[i] + "      " + phoneOf(i)
 		})},
