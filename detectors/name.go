@@ -1360,7 +1360,7 @@ func nmASCIILabelBefore(text []byte, s int) bool {
 		for q > 0 && (text[q-1] == ' ' || text[q-1] == '\t') {
 			q--
 		}
-		if q == 0 || text[q-1] == '\n' {
+		if q == 0 || text[q-1] < ' ' { // a line or page start (\n, \r, \f)
 			return true
 		}
 	}
