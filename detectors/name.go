@@ -354,7 +354,7 @@ func (d *nameData) kanjiRun(dst []Match, text []byte, s int) ([]Match, int) {
 	// A given name in hiragana after one space, or glued to a surname the
 	// dictionary knows, then an honorific: 楠畑 さくら 様, 藤田さくら 様,
 	// 佐藤 ひなたさん.
-	if sp := e1 < len(text) && text[e1] == ' '; e1+1 < len(text) && (sp || d.sur.HasBytes(text[s:e1])) {
+	if sp := e1 < len(text) && text[e1] == ' '; e1+1 < len(text) && n1 <= 4 {
 		gap := 0
 		if sp {
 			gap = 1
@@ -376,7 +376,7 @@ func (d *nameData) kanjiRun(dst []Match, text []byte, s int) ([]Match, int) {
 				}
 			}
 			n2 := utf8.RuneCount(text[s2:e2])
-			if hl := nmKanaHonorificAt(text, e2); hl > 0 && n2 >= 2 && n2 <= 4 && n1 <= 4 {
+			if hl := nmKanaHonorificAt(text, e2); hl > 0 && n2 >= 2 && n2 <= 4 && (sp || d.sur.HasBytes(text[s:e1])) {
 				c := nameCand{s1: s, e1: e1, s2: s2, e2: e2, n1: n1, n2: n2}
 				if m, ok := d.honorific(text, c, -1); ok {
 					return append(dst, m), e2 + hl
