@@ -1,6 +1,9 @@
 package detectors
 
-import "bytes"
+import (
+	"bytes"
+	"strings"
+)
 
 // Blocks and sections: free text read a block (between blank lines) and
 // a section (between rules and form feeds) at a time, one addressee at a
@@ -54,6 +57,11 @@ type block struct {
 	org   bool
 	names int
 	lines int
+	// a surname on a line of its own (氏：蓬垣), for the given name next
+	sur      []byte
+	surField Field
+	surLine  int
+	surLabel string
 }
 
 type blockItem struct {
@@ -66,9 +74,11 @@ type blockItem struct {
 func (a *Analyzer) blockLine(line int, offset int64, text []byte, ms []Located) {
 	b := &a.blk
 	org := false
-	if hasNameMatch(ms) && chineseProse(text) {
+	if hasNameMatch(ms) && chineseProse(text) && a.chineseLessNames(text, ms) {
 		// Kanji prose without a single kana is Chinese, not Japanese: its
-		// two-character words read as names and are none.
+		// two-character words read as names and are none. The names are
+		// left out of the count: a label and its name (利用者名：神谷 美穂)
+		// is no prose.
 		for i := range ms {
 			if isNameCat(ms[i].Category) {
 				ms[i].Confidence = min(ms[i].Confidence, MinConfidence/2)
@@ -101,6 +111,10 @@ func (a *Analyzer) blockLine(line int, offset int64, text []byte, ms []Located) 
 	copy(a.recent[1:], a.recent[:recentLines-1])
 	a.recent[0].text = append(last, text[:min(len(text), maxRecentBytes)]...)
 	b.lines++
+	if m, ok := a.splitNameLine(line, offset, text); ok {
+		// 氏：蓬垣 then 名：義男: one name, written a part a line.
+		ms = append(ms, m)
+	}
 	content := len(trimASCIISpace(text))
 	for _, m := range ms {
 		if isNameCat(m.Category) && m.Confidence >= MinConfidence && !m.Dummy && !m.Org {
@@ -190,6 +204,70 @@ func (a *Analyzer) endBlock() {
 	}
 	b.items, b.books = b.items[:0], b.books[:0]
 	b.org, b.names, b.lines = false, 0, 0
+	b.sur = b.sur[:0]
+}
+
+// splitNameLine reads a line "氏：蓬垣" or "名：義男" (a label that names
+// one part of a name: a surname or given-name header, in kanji or kana,
+// then ':' or a tab, then the part). A surname is kept; the given name on
+// the next line joins it into one name match, returned.
+func (a *Analyzer) splitNameLine(line int, offset int64, text []byte) (Located, bool) {
+	b := &a.blk
+	f, s, e := splitNameLabel(text, &a.hbuf)
+	last := b.surLine
+	b.surLine = 0
+	switch f {
+	case FieldSurname, FieldSurnameKana:
+		b.sur = append(b.sur[:0], text[s:e]...)
+		b.surField, b.surLine = f, line
+		b.surLabel = strings.Trim(string(text[:s]), ":： \t")
+	case FieldGivenName, FieldGivenKana:
+		if last == 0 || line != last+1 || f != b.surField+1 || len(b.sur) == 0 {
+			break
+		}
+		v := string(b.sur) + " " + string(text[s:e])
+		cat := nameCategory
+		if f == FieldGivenKana || !nmHasKanji([]byte(v)) {
+			cat = nameKanaCatego
+		}
+		m := Located{Match: Match{Detector: nameDetectorID(cat), Category: cat, Value: v, Start: s, End: e,
+			Confidence: confColumn, Dummy: isDummyName(v)}, Line: line, Offset: offset, Context: "label " + string(text[:s])}
+		m.Context = "label " + b.surLabel + "/" + strings.Trim(string(text[:s]), ":： \t")
+		return m, true
+	}
+	return Located{}, false
+}
+
+// splitNameLabel returns the part-of-a-name field a line's label names
+// (FieldSurname … FieldGivenKana) and where its value lies, or FieldNone.
+func splitNameLabel(text []byte, buf *[]byte) (Field, int, int) {
+	if len(text) > 96 {
+		return FieldNone, 0, 0 // a label and one part of a name are short
+	}
+	w := text[:min(len(text), 28)]
+	i, sep := bytes.IndexAny(w, ":\t"), 1
+	if j := bytes.Index(w, []byte("：")); j >= 0 && (i < 0 || j < i) {
+		i, sep = j, len("：") // the text is normalised to ':'; a caller's may not be
+	}
+	if i <= 0 || i > 24 || !mayBeHeaderWord(trimASCIISpace(text[:i])) {
+		return FieldNone, 0, 0
+	}
+	var f Field
+	f, *buf = headerField(*buf, text[:i])
+	switch f {
+	case FieldSurname, FieldGivenName, FieldSurnameKana, FieldGivenKana:
+	default:
+		return FieldNone, 0, 0
+	}
+	s := i + sep
+	for s < len(text) && (text[s] == ' ' || text[s] == '\t' || text[s] == ':') {
+		s++
+	}
+	v := trimASCIISpace(text[s:])
+	if !namePart(v) {
+		return FieldNone, 0, 0
+	}
+	return f, s, s + len(v)
 }
 
 // endSection closes the block and the person in hand.
@@ -221,6 +299,21 @@ func chineseProse(text []byte) bool {
 		}
 	}
 	return kanji >= 8
+}
+
+// chineseLessNames reports whether a line is Chinese prose once its name
+// matches are left out.
+func (a *Analyzer) chineseLessNames(text []byte, ms []Located) bool {
+	dst, p := a.hbuf[:0], 0
+	for _, m := range ms {
+		if isNameCat(m.Category) && m.Start >= p && m.End <= len(text) {
+			dst = append(dst, text[p:m.Start]...)
+			dst = append(dst, ' ')
+			p = m.End
+		}
+	}
+	a.hbuf = append(dst, text[p:]...)
+	return chineseProse(a.hbuf)
 }
 
 // chineseSentence reports whether a line has the marks of a Chinese

@@ -47,7 +47,9 @@ func (v FileVerdict) FindingSeverity(m Located) Severity {
 // Result closes the file and returns its verdict and the kept matches in
 // file order, with the number of all matches.
 func (a *Analyzer) Result() (FileVerdict, []Located, int) {
+	a.flushHeld()
 	a.endSection()
+	a.settlePlaceholders()
 	if len(a.listed) >= minListed && len(a.listed)*listShare >= a.nonBlank && !a.document {
 		for _, l := range a.listed {
 			a.people.add([]string{l.key}, true)

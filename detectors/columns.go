@@ -71,9 +71,11 @@ func (a *Analyzer) row(line int, offset int64, text []byte, ms []Located, cols [
 	}
 	var split [4][]byte // surname, given name, their kana: joined into one name below
 	for i, c := range a.cells {
-		f := FieldNone
+		f, hinted := FieldNone, false
 		if i < len(cols) {
 			f = cols[i]
+		} else if cols == nil && i < len(a.hints) && a.hints[i] != FieldNone {
+			f, hinted = a.hints[i], true // a headerless run's column, typed by position
 		}
 		v := cellText(c)
 		if len(v) == 0 {
@@ -83,6 +85,8 @@ func (a *Analyzer) row(line int, offset int64, text []byte, ms []Located, cols [
 		why = ""
 		if i < len(a.colHeads) && cols != nil {
 			why = a.colHeads[i]
+		} else if hinted {
+			why = runColumnContext
 		}
 		switch f {
 		case FieldSurname, FieldGivenName, FieldSurnameKana, FieldGivenKana:
@@ -95,7 +99,9 @@ func (a *Analyzer) row(line int, offset int64, text []byte, ms []Located, cols [
 			}
 			cat, _ := NameLikeness(string(v))
 			dummy := isDummyName(string(v))
-			if cat == "" && dummy {
+			if cat == "" && (dummy || hinted && (kanjiNameShape(v) || kanaNameShape(v, true) || kanaJoinedName(v))) {
+				// A column of names in a headerless run holds the names
+				// no dictionary knows by their shape alone.
 				cat = map[Field]string{FieldName: "name", FieldNameKana: "name_kana"}[f]
 			}
 			if cat != "" {
@@ -240,7 +246,7 @@ func (a *Analyzer) typeFromValues(r *record, text []byte, line int, offset int64
 	titled := false
 	for i, c := range a.cells {
 		v := cellText(c)
-		if len(v) == 0 || isDateCell(v) {
+		if len(v) == 0 || isDateCell(v) || i < len(a.hints) && a.hints[i] != FieldNone {
 			continue
 		}
 		s, e := cellSpan(text, v)
@@ -258,7 +264,10 @@ func (a *Analyzer) typeFromValues(r *record, text []byte, line int, offset int64
 		}
 		if utf8.RuneCount(v) <= 12 {
 			if cat, conf := NameLikeness(string(v)); cat != "" {
-				if conf >= 0.8 {
+				// In a run whose columns are typed, a name stands in the
+				// column of names: elsewhere a name-like word (完了, 中央)
+				// is a status or a place.
+				if conf >= 0.8 && a.hints == nil {
 					m := Located{Match: Match{Detector: nameDetectorID(cat), Category: cat, Value: string(v),
 						Start: s, End: e, Confidence: confValueName, Dummy: isDummyName(string(v))}, Line: line, Offset: offset}
 					a.add(r, m, a.keep(m))
@@ -266,10 +275,14 @@ func (a *Analyzer) typeFromValues(r *record, text []byte, line int, offset int64
 				continue
 			}
 		}
-		if dated && !titled && !looksLikeAddress(string(v)) && (r.contact != "" || hasPatronID(r)) {
+		if dated && !titled && !looksLikeAddress(string(v)) &&
+			(identified(r) || namedRun(a.hints) && (r.name != "" || r.kana != "") && a.readingWords()) {
 			// A title from its value alone (Japanese text beside a date)
-			// only in a row that says whose it is: a dictionary's word
-			// beside a date is no loan.
+			// only in a row that says whose it is (contact data, a patron's
+			// number; a name in its run's column of names when the
+			// document's words name a list of loans: 督促, 延滞, 予約): a
+			// dictionary's word beside a date is no loan, a work log's task
+			// beside its assignee none either.
 			titled = true
 			m := Located{Match: Match{Detector: BookTitleDetector, Category: "book_title", Value: string(v),
 				Start: s, End: e, Confidence: confValueTitle}, Line: line, Offset: offset}
@@ -278,6 +291,16 @@ func (a *Analyzer) typeFromValues(r *record, text []byte, line int, offset int64
 		}
 	}
 }
+
+// readingWords reports whether the document's words name a list of
+// loans, holds or overdue loans (督促, 延滞, 予約, 取置, 貸出).
+func (a *Analyzer) readingWords() bool {
+	return a.vocab[vocabOverdue]+a.vocab[vocabHold]+a.vocab[vocabLoan] > 0
+}
+
+// runColumnContext is the findings[].context of a value typed by its
+// column in a headerless run.
+const runColumnContext = "column of a headerless run, typed from its values"
 
 // hasDateCell reports whether a line holds a yyyy/m/d date between
 // delimiters.

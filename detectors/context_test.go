@@ -34,6 +34,7 @@ var wordClassChecks = map[string]func(string) bool{
 	"name_author_suffixes":     containsWordOf("name_author_suffixes"),
 	"name_labels":              containsWordOf("name_labels"),
 	"name_author_labels":       containsWordOf("name_author_labels"),
+	"name_labels_ascii":        func(s string) bool { return nmASCIILabelBefore([]byte(s), len(s)) },
 	"name_kana_label_suffixes": containsWordOf("name_kana_label_suffixes"),
 	"name_kana_labels":         containsWordOf("name_kana_labels"),
 	"name_kana_stop_words":     func(s string) bool { return nameKanaStop([]byte(s)) },

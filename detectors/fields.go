@@ -164,6 +164,26 @@ func headerField(buf []byte, cell []byte) (Field, []byte) {
 	return headerFields()[string(buf)], buf
 }
 
+// mayBeHeaderWord reports cheaply whether w could be a known header: a
+// short cell whose first three bytes start one (headerHeads).
+func mayBeHeaderWord(w []byte) bool {
+	if len(w) < 3 || len(w) > 40 {
+		return len(w) > 0 && len(w) < 3 // short ASCII headers (ID) are looked up
+	}
+	k := uint32(w[0])<<16 | uint32(w[1])<<8 | uint32(w[2])
+	return headerHeads()[k/64]&(1<<(k%64)) != 0
+}
+
+// isHeaderWord reports whether w is a known column header (電話番号,
+// タイトル): after a label it is the next cell of a header row, not a value.
+func isHeaderWord(w []byte) bool {
+	var buf [64]byte
+	if len(w) > len(buf) {
+		return false
+	}
+	return headerFields()[string(normHeader(buf[:0], w))] != FieldNone
+}
+
 // normHeader appends the normalised form of a header cell to dst: the
 // last double-quoted identifier if there is one ("PATRON_NO" in
 // `INSERT INTO "PATRON" ("PATRON_NO"`), else the cell trimmed of white

@@ -229,29 +229,105 @@ func (a *Analyzer) headerlessRow(line int, offset int64, text []byte, ms []Locat
 		// name or a patron's number beside a date (a loan, a hold).
 		return false
 	}
+	if labelledField(text) {
+		// 名前<TAB>佐々木 正人, TEL<TAB>0564-…: one field of a record
+		// written a field a line, read with its block.
+		return false
+	}
 	for _, d := range [...]byte{'\t', ',', ' '} {
 		if d == ' ' {
 			// A print line: columns two or more spaces apart.
-			if bytes.Count(trimASCIISpace(text), []byte("  ")) < 2 {
+			if !bytes.Contains(trimASCIISpace(text), []byte("  ")) {
 				continue
 			}
 		} else if bytes.IndexByte(text, d) < 0 {
 			continue
 		}
 		a.cells = splitCells(a.cells[:0], text, d)
-		if len(a.cells) < 2 || (d == ' ' && len(a.cells) < 3) {
+		if len(a.cells) < 2 {
 			continue
+		}
+		tentative := false
+		if d == ' ' && len(a.cells) == 2 {
+			// Two columns of a print line (a name and a phone): a row only
+			// if a run of them shows a column of names (profile.go).
+			if !contactCell(text, a.cells, ms) {
+				continue
+			}
+			tentative = true
 		}
 		if !hasContact && !hasName && !(len(a.cells) >= 3 && idAndTextCells(a.cells)) {
 			// A date beside a patron's number and Japanese text (an export
-			// of loans or holds without a header) is a record too.
-			continue
+			// of loans or holds without a header) is a record too; beside
+			// a name no dictionary knows, when the run shows a column of
+			// names.
+			if len(a.cells) < 3 || !a.readingWords() {
+				continue
+			}
+			tentative = true
+		}
+		switch a.profiledRow(line, offset, text, ms, d, tentative) {
+		case rowHeld:
+			return true // held until the run shows its columns
+		case rowText:
+			return false
 		}
 		a.rowDelim = d
 		a.row(line, offset, text, ms, nil)
+		a.hints = nil
 		return true
 	}
 	return false
+}
+
+// contactCell reports whether one of the cells is wholly a phone number
+// or an e-mail address.
+func contactCell(text []byte, cells [][]byte, ms []Located) bool {
+	for _, c := range cells {
+		s, e := cellSpan(text, cellText(c))
+		for _, m := range ms {
+			if (m.Category == "phone" || m.Category == "email") && m.Start <= s && m.End >= e {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// labelledField reports whether a line is a label and its value: two
+// cells at a tab (or a comma, or two spaces), the first a column header
+// (名前, TEL, 生年月日).
+func labelledField(text []byte) bool {
+	t := trimASCIISpace(text)
+	for _, d := range [...]byte{'\t', ',', ' '} {
+		var k, n int
+		if d == ' ' {
+			k = bytes.Index(t, []byte("  "))
+		} else {
+			k = bytes.IndexByte(t, d)
+		}
+		if k <= 0 {
+			continue
+		}
+		rest := trimASCIISpace(t[k+1:])
+		switch d {
+		case ' ':
+			n = bytes.Index(rest, []byte("  "))
+		default:
+			n = bytes.IndexByte(rest, d)
+		}
+		return n < 0 && len(rest) > 0 && mayBeHeaderWord(trimASCIISpace(t[:k])) && isHeaderWord(trimASCIISpace(t[:k]))
+	}
+	return false
+}
+
+// mayBeDatedRow reports whether a line without matches may still be a
+// headerless row: it has cells (a comma, a tab, two spaces) and a digit,
+// for a date among them (a loan's or a hold's, beside a name no
+// dictionary knows; headerlessRow looks for it).
+func mayBeDatedRow(text []byte) bool {
+	return (bytes.IndexByte(text, ',') >= 0 || bytes.IndexByte(text, '\t') >= 0 || bytes.Contains(text, []byte("  "))) &&
+		nextDigit(text, 0) >= 0
 }
 
 // rowFit counts the cells whose content fits their column: a phone

@@ -290,6 +290,13 @@ func nmOneCand(s, e, n int) nameCand { return nameCand{s1: s, e1: e, s2: -1, e2:
 func (d *nameData) kanjiRun(dst []Match, text []byte, s int) ([]Match, int) {
 	e1, n1 := nmKanjiRunEnd(text, s)
 
+	// A Latin label before the run: NAME：…, Full name: …
+	if nmASCIILabelBefore(text, s) {
+		if m, end, ok := d.labelValue(text, s, false, true); ok {
+			return append(dst, m), end
+		}
+	}
+
 	// A label ending the run: 氏名：…, 利用者名 …
 	if p, kana, strong, ok := nmLabelAfterKanji(text, s, e1); ok {
 		if m, end, ok := d.labelValue(text, p, kana, strong); ok {
@@ -320,8 +327,8 @@ func (d *nameData) kanjiRun(dst []Match, text []byte, s int) ([]Match, int) {
 			}
 		}
 		switch {
-		case hs == s2: // "山田 様"
-			if m, ok := d.honorific(text, nmOneCand(s, e1, n1), hw); ok {
+		case hs == s2: // "山田 様": apart, the honorific makes no word with the name's last character (健一 様 is no 一様)
+			if m, ok := d.honorific(text, nmOneCand(s, e1, n1), -1); ok {
 				return append(dst, m), e2
 			}
 			return dst, e2
@@ -341,6 +348,40 @@ func (d *nameData) kanjiRun(dst []Match, text []byte, s int) ([]Match, int) {
 		}
 		if m, ok := d.dictPair(text, c); ok {
 			return append(dst, m), e2
+		}
+	}
+
+	// A given name in hiragana after one space, or glued to a surname the
+	// dictionary knows, then an honorific: 楠畑 さくら 様, 藤田さくら 様,
+	// 佐藤 ひなたさん.
+	if sp := e1 < len(text) && text[e1] == ' '; e1+1 < len(text) && n1 <= 4 {
+		gap := 0
+		if sp {
+			gap = 1
+		}
+		if r, _ := nmRuneAt(text, e1+gap); nmIsHiragana(r) {
+			s2 := e1 + gap
+			e2 := s2
+			for e2 < len(text) {
+				r, sz := nmRuneAt(text, e2)
+				if !nmIsHiragana(r) {
+					break
+				}
+				e2 += sz
+			}
+			for _, h := range [...]string{"さん", "ちゃん", "くん"} {
+				if bytes.HasSuffix(text[s2:e2], []byte(h)) && e2-len(h) > s2 {
+					e2 -= len(h)
+					break
+				}
+			}
+			n2 := utf8.RuneCount(text[s2:e2])
+			if hl := nmKanaHonorificAt(text, e2); hl > 0 && n2 >= 2 && n2 <= 4 && (sp || d.sur.HasBytes(text[s:e1])) {
+				c := nameCand{s1: s, e1: e1, s2: s2, e2: e2, n1: n1, n2: n2}
+				if m, ok := d.honorific(text, c, -1); ok {
+					return append(dst, m), e2 + hl
+				}
+			}
 		}
 	}
 
@@ -447,10 +488,19 @@ func (d *nameData) checkKanjiCand(text []byte, c nameCand, minRunes int, badLast
 		return c, false
 	}
 	ok := func(c nameCand) bool {
-		if c.runes() < minRunes || c.runes() > 6 || d.hasStopWord(text, c) {
+		if c.runes() < minRunes || c.runes() > 6 {
 			return false
 		}
-		if d.verified(text, c) {
+		if d.knownGiven(text, c) {
+			// A given name the dictionary knows is no stop word (伊三男
+			// holds 三男): only the surname is checked.
+			if d.hasStopWord(text, nmOneCand(c.s1, c.e1, c.n1)) {
+				return false
+			}
+		} else if d.hasStopWord(text, c) {
+			return false
+		}
+		if d.verified(text, c) || d.knownGiven(text, c) {
 			return true
 		}
 		if c.runes() < 2 {
@@ -502,6 +552,30 @@ func (d *nameData) verified(text []byte, c nameCand) bool {
 	}
 	_, ok := d.split(w, 1, 1)
 	return ok
+}
+
+// knownGiven reports whether a two-part candidate's second part is a
+// given name the dictionary knows, after a surname of 2–4 kanji
+// (鶴館 直美, 萩沢 正人): the given name vouches for the surname the
+// dictionary lacks, whatever characters end either part (館, 人 end
+// organisation and role nouns, and names too).
+func (d *nameData) knownGiven(text []byte, c nameCand) bool {
+	return c.s2 >= 0 && c.n1 >= 2 && c.n1 <= 4 && d.giv.HasBytes(text[c.s2:c.e2])
+}
+
+// knownGivenTail reports whether a kanji run written without a space
+// ends in a given name the dictionary knows after 2–3 kanji of a surname
+// it lacks (楠岬正人, 鶴館直美): knownGiven for a joined name.
+func (d *nameData) knownGivenTail(w []byte) bool {
+	n := utf8.RuneCount(w)
+	for i, k := 0, 0; i < len(w) && k < 3; k++ {
+		_, sz := utf8.DecodeRune(w[i:])
+		i += sz
+		if k >= 1 && n-k-1 >= 1 && d.giv.HasBytes(w[i:]) {
+			return true
+		}
+	}
+	return false
 }
 
 // split finds a split of the kanji run w into a dictionary surname and a
@@ -882,7 +956,7 @@ func (d *nameData) labelValue(text []byte, p int, kana, strong bool) (Match, int
 				return d.labelKanji(text, p+len(pre), true, strong)
 			}
 		}
-		return d.kanaName(text, p, kana)
+		return d.kanaName(text, p, kana, strong)
 	}
 	if kana || !isNameKanji(r) {
 		return Match{}, 0, false
@@ -917,8 +991,8 @@ func (d *nameData) labelKanji(text []byte, p int, dummyPrefixed, strong bool) (M
 			}
 		}
 		c2, ok := d.checkKanjiCand(text, c, 1, func(rune) bool { return false })
-		if !ok || (c2.runes() == 1 && !d.sur.HasBytes(text[c2.s1:c2.e1])) {
-			return Match{}, 0, false
+		if !ok || (c2.runes() == 1 && !d.sur.HasBytes(text[c2.s1:c2.e1])) || isHeaderWord(text[c2.s1:c2.e1]) {
+			return Match{}, 0, false // 氏名  電話番号: a header row
 		}
 		if !strong && end == c.end() && !d.verified(text, c2) && !nmLineEndsAt(text, end) {
 			// After a label and white space only, a name the dictionary
@@ -949,6 +1023,13 @@ func (d *nameData) labelKanji(text []byte, p int, dummyPrefixed, strong bool) (M
 func (d *nameData) kanaRun(dst []Match, text []byte, s int) ([]Match, int) {
 	e1, _ := nmKatakanaRunEnd(text, s)
 	w1 := text[s:e1]
+
+	// A Latin label before the run: NAME：サトウ ケンイチ.
+	if nmASCIILabelBefore(text, s) {
+		if m, end, ok := d.kanaName(text, s, false, true); ok {
+			return append(dst, m), end
+		}
+	}
 
 	// Reading labels: フリガナ：, カナ氏名：, ヨミ .
 	for _, l := range nameKanaLabels {
@@ -991,8 +1072,12 @@ func (d *nameData) kanaRun(dst []Match, text []byte, s int) ([]Match, int) {
 		return dst, e1
 	}
 
-	// A lone reading before an honorific: ヤマダ様, ハナコちゃん.
-	if hl := nmKanaHonorificAt(text, e1); hl > 0 && utf8.RuneCount(w1) >= 2 && (d.surR.HasBytes(w1) || d.givR.HasBytes(w1)) {
+	// A lone reading before an honorific: ヤマダ様, ハナコちゃん, and a
+	// full name written without a space (ヤマダタロウ様), whose parts the
+	// dictionary knows or that is the whole line (an addressee's line).
+	if hl := nmKanaHonorificAt(text, e1); hl > 0 && utf8.RuneCount(w1) >= 2 &&
+		(d.surR.HasBytes(w1) || d.givR.HasBytes(w1) || d.splitReading(w1) ||
+			nmAddresseeLine(text, s, e1+hl) && nmKanaNameShape(w1)) {
 		v := string(w1)
 		return append(dst, Match{Detector: nameKanaID, Category: nameKanaCatego, Value: v,
 			Start: s, End: e1, Confidence: nameConfContext, Dummy: d.isDummy(v)}), e1 + hl
@@ -1015,8 +1100,10 @@ func nameKanaStop(w []byte) bool {
 
 // kanaName reads a katakana name of one or two words at p after a label.
 // After a reading label (kanaLabel) the shape is enough; after a kanji
-// label the dictionary must know one of the words.
-func (d *nameData) kanaName(text []byte, p int, kanaLabel bool) (Match, int, bool) {
+// label the dictionary must know one of the words, or split the run into
+// a surname and a given-name reading (サトウハナコ), or the label has a
+// colon (strong) and the name ends its line (氏名：エニワマリコ).
+func (d *nameData) kanaName(text []byte, p int, kanaLabel, strong bool) (Match, int, bool) {
 	e1, n1 := nmKatakanaRunEnd(text, p)
 	e, n2 := e1, 0
 	if e1+1 < len(text) && text[e1] == ' ' && nmKatakanaAt(text, e1+1) {
@@ -1026,8 +1113,8 @@ func (d *nameData) kanaName(text []byte, p int, kanaLabel bool) (Match, int, boo
 		return Match{}, 0, false // カタカナで入力, データ形式
 	}
 	w1 := text[p:e1]
-	if nameKanaStop(w1) || n1+n2 < 2 || n1 > 12 || n2 > 12 {
-		return Match{}, 0, false
+	if nameKanaStop(w1) || n1+n2 < 2 || n1 > 12 || n2 > 12 || isHeaderWord(w1) {
+		return Match{}, 0, false // … and a header row's next cell (フリガナ  タイトル) is none
 	}
 	var w2 []byte
 	if n2 > 0 {
@@ -1036,7 +1123,10 @@ func (d *nameData) kanaName(text []byte, p int, kanaLabel bool) (Match, int, boo
 			return Match{}, 0, false
 		}
 	}
-	if !kanaLabel && !d.surR.HasBytes(w1) && !d.givR.HasBytes(w1) && !(n2 > 0 && d.givR.HasBytes(w2)) {
+	if !kanaLabel && !d.surR.HasBytes(w1) && !d.givR.HasBytes(w1) && !(n2 > 0 && d.givR.HasBytes(w2)) &&
+		!(n2 == 0 && d.splitReading(w1)) &&
+		!(strong && nmKanaNameShape(w1) && (n2 == 0 || nmKanaNameShape(w2)) &&
+			(nmLineEndsAt(text, e) || nmKanaHonorificAt(text, e) > 0)) {
 		return Match{}, 0, false
 	}
 	v := string(w1)
@@ -1189,8 +1279,13 @@ func (d *nameData) kanjiCellLikeness(parts []string) (string, float64) {
 		if _, ok := d.split(b[:c.e1], 1, 1); ok {
 			return nameCategory, nameConfLikeDict
 		}
+		if d.knownGivenTail(b[:c.e1]) {
+			return nameCategory, nameConfLikeShape
+		}
 	} else if d.verified(b, c) {
 		return nameCategory, nameConfLikeDict
+	} else if d.knownGiven(b, c) {
+		return nameCategory, nameConfLikeShape
 	}
 	last, _ := utf8.DecodeLastRune(b[:c.end()])
 	first, _ := utf8.DecodeRune(b)
@@ -1202,3 +1297,81 @@ func (d *nameData) kanjiCellLikeness(parts []string) (string, float64) {
 	}
 	return nameCategory, nameConfLikeShape
 }
+
+// splitReading reports whether a katakana run is a surname reading
+// followed by a given-name reading (サトウハナコ), each of two runes or more.
+func (d *nameData) splitReading(w []byte) bool {
+	if utf8.RuneCount(w) < 4 {
+		return false
+	}
+	for i := 0; i < len(w); {
+		_, sz := utf8.DecodeRune(w[i:])
+		i += sz
+		if utf8.RuneCount(w[:i]) >= 2 && utf8.RuneCount(w[i:]) >= 2 && d.surR.HasBytes(w[:i]) && d.givR.HasBytes(w[i:]) {
+			return true
+		}
+	}
+	return false
+}
+
+// nmKanaNameShape reports whether a katakana word has a name's shape on
+// its own: 2 to 12 runes, no long-vowel mark (the mark of loanwords:
+// ユーザー, メンバー) and not a form word (nameKanaStop).
+func nmKanaNameShape(w []byte) bool {
+	n := utf8.RuneCount(w)
+	return n >= 2 && n <= 12 && !bytes.ContainsRune(w, 'ー') && !nameKanaStop(w)
+}
+
+// nmAddresseeLine reports whether [s,e) is the whole of its line, less
+// white space: an addressee's line in an address block (ヤマダタロウ 様).
+func nmAddresseeLine(text []byte, s, e int) bool {
+	for p := s - 1; p >= 0 && text[p] != '\n'; p-- {
+		if text[p] != ' ' && text[p] != '\t' {
+			return false
+		}
+	}
+	return nmLineEndsAt(text, e)
+}
+
+// nmASCIILabelBefore reports whether a Latin name label (words.toml's
+// name_labels_ascii: NAME, Full name) and a colon come right before s, the
+// label capitalised and first on its line: a form's label, not a data
+// format's key (name: in YAML, LTSV or JSON names anything).
+func nmASCIILabelBefore(text []byte, s int) bool {
+	p := s
+	for p > 0 && (text[p-1] == ' ' || text[p-1] == '\t') {
+		p--
+	}
+	if p == 0 || text[p-1] != ':' {
+		return false
+	}
+	p--
+	for p > 0 && text[p-1] == ' ' {
+		p--
+	}
+	for _, l := range nameASCIILabels {
+		if p < len(l) || !hasPrefixFold(text[p-len(l):p], l) {
+			continue
+		}
+		q := p - len(l)
+		if text[q] < 'A' || text[q] > 'Z' {
+			continue
+		}
+		for q > 0 && (text[q-1] == ' ' || text[q-1] == '\t') {
+			q--
+		}
+		if q == 0 || text[q-1] < ' ' { // a line or page start (\n, \r, \f)
+			return true
+		}
+	}
+	return false
+}
+
+// nameASCIILabels are the Latin labels of a person's name, lower case.
+var nameASCIILabels = func() []string {
+	var out []string
+	for _, w := range patterns.Words("name_labels_ascii").ASCII {
+		out = append(out, strings.ToLower(w))
+	}
+	return out
+}()

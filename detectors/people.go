@@ -72,6 +72,32 @@ func identified(r *record) bool {
 	return r.contact != "" || hasPatronID(r) || r.fields.has(FieldAddress) || r.fields.has(FieldPostalCode)
 }
 
+// realPatronID reports whether a record holds a patron ID that is not a
+// placeholder (one digit repeated, a run of consecutive digits).
+func realPatronID(r *record) bool {
+	for _, m := range r.pending {
+		if m.Category == "patron_id" && !placeholderDigits(digitBytes([]byte(m.Value))) {
+			return true
+		}
+	}
+	return false
+}
+
+// placeholderDigits reports whether digits are a placeholder: fewer than
+// four, one digit repeated (00000000) or consecutive (12345678, 98765432).
+func placeholderDigits(d []byte) bool {
+	if len(d) < 4 {
+		return true
+	}
+	same, up, down := true, true, true
+	for i := 1; i < len(d); i++ {
+		same = same && d[i] == d[i-1]
+		up = up && d[i] == '0'+(d[i-1]-'0'+1)%10
+		down = down && d[i]+1 == d[i-1]
+	}
+	return same || up || down
+}
+
 // hasPatronID reports whether a record holds a patron ID.
 func hasPatronID(r *record) bool {
 	for _, m := range r.pending {
@@ -201,7 +227,14 @@ func (a *Analyzer) closeRecord() {
 	// A placeholder name is test data when the record's other values are
 	// too, most of them (山田 太郎, 090-0000-0000, a made-up street); with
 	// real-looking contact data it is a person (鈴木 一郎 is one).
-	placeholder := len(r.placeholder) > 0 && (r.realAttrs == 0 || r.dummy >= r.realAttrs)
+	// Without any contact data, a patron's number that is no placeholder
+	// (00000000, 12345678) says the same: the card of 鈴木 一郎 who
+	// borrowed a book is a person's.
+	placeholder := len(r.placeholder) > 0 && (r.realAttrs == 0 || r.dummy >= r.realAttrs) &&
+		!(r.realAttrs == 0 && r.dummy == 0 && realPatronID(r))
+	if placeholder && a.holdPlaceholder(r) {
+		return // the file decides (placeholder.go)
+	}
 	dummy := r.nameDummy || placeholder || r.real == 0
 	keys := personKeys(r)
 	if dummy && r.dummyKey != "" {

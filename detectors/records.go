@@ -84,6 +84,9 @@ type Analyzer struct {
 	document     bool                    // the file is documentation markup (a man page, HTML, Markdown, Texinfo): its bare addresses are examples and credits
 	dictSample   int                     // lines of the file's start tried as dictionary entries
 	dictHits     int                     // … that are
+	prof         runProfile              // the open headerless run (profile.go)
+	hints        []Field                 // the types of the headerless row in hand's cells, by position
+	placeholders []heldPlaceholder       // records of a placeholder name and reading data, for the file to decide (placeholder.go)
 	idKeyed      int                     // persons' records keyed on a patron ID
 	contactKeyed int                     // … on a contact value alone
 	areaEv       map[uint64]areaEvidence // area evidence of persons' records, by their first identifier (areas.go)
@@ -124,6 +127,9 @@ func (a *Analyzer) keep(m Located) int {
 func (a *Analyzer) Line(line int, offset int64, text []byte, ms []Located) {
 	a.lines++
 	text = bytes.TrimRight(text, "\r")
+	if len(a.prof.held) > 0 && (isBlankLine(text) && a.heldTentative() || !isBlankLine(text) && !a.continuesRun(text, ms)) {
+		a.flushHeld() // the headerless run has ended: type its held lines
+	}
 	// Blank lines, rule lines and form feeds end a block or a section of
 	// text; a table goes on across them (a listing's header is underlined,
 	// its pages break) until a line does not fit it.
@@ -136,6 +142,11 @@ func (a *Analyzer) Line(line int, offset int64, text []byte, ms []Located) {
 	if len(text) == 0 || isBlankLine(text) {
 		a.endBlock()
 		return
+	}
+	for i := range ms {
+		if ms[i].Context == "" {
+			ms[i].Context = labelContext(text, &ms[i]) // the label or honorific beside it (labels.go)
+		}
 	}
 	a.nonBlank++
 	if isRuleLine(text) {
@@ -176,6 +187,9 @@ func (a *Analyzer) Line(line int, offset int64, text []byte, ms []Located) {
 		a.attribute(text, ms)
 	}
 	markOrganisational(text, ms)
+	if len(a.prof.held) > 0 && (len(ms) == 0 && !mayBeDatedRow(text) || bytes.HasPrefix(trimASCIISpace(text), []byte("INSERT"))) {
+		a.flushHeld() // the line is no row of the run
+	}
 	if a.insertRows(line, offset, text, ms) {
 		return
 	}
@@ -203,8 +217,12 @@ func (a *Analyzer) Line(line int, offset int64, text []byte, ms []Located) {
 			a.table = false
 		}
 	}
-	if len(ms) > 0 && a.headerlessRow(line, offset, text, ms) {
+	if (len(ms) > 0 || a.readingWords() && mayBeDatedRow(text)) && a.headerlessRow(line, offset, text, ms) {
 		return
+	}
+	if a.prof.n != 0 {
+		a.flushHeld()
+		a.prof.reset(0, 0) // the run has ended
 	}
 	a.blockLine(line, offset, text, ms)
 }
