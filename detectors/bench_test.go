@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"math/rand"
 	randv2 "math/rand/v2"
-	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -73,73 +72,15 @@ func mixedText(size int) []byte {
 
 func BenchmarkDetectors(b *testing.B) { benchAll(b, mixedText(1<<20)) }
 
-// benchAreaCodes are real Japanese area codes of every length.
-var benchAreaCodes = []string{
-	"03", "06", "011", "022", "045", "052", "075", "078", "082", "092", "099",
-	"0422", "0466", "0532", "0564", "0565", "0566", "0263", "0776", "0985", "0154",
-	"04992", "01267", "09802", "05979",
-}
+// benchPhone draws a distinct, realistic number (samples.BenchPhone).
+func benchPhone(r *randv2.Rand) string { return samples.BenchPhone(r) }
 
-// benchPhone draws a distinct, realistic number: mobiles 070/080/090, IP
-// 050, toll-free 0120 and fixed lines over real area codes, in the usual
-// spellings (hyphens, parentheses, bare).
-func benchPhone(r *randv2.Rand) string {
-	switch k := r.IntN(20); {
-	case k < 11:
-		d := []string{"090", "080", "070"}[r.IntN(3)] + strconv.Itoa(2+r.IntN(8)) + fmt.Sprintf("%07d", r.IntN(1e7))
-		return d[:3] + "-" + d[3:7] + "-" + d[7:]
-	case k < 12:
-		d := "050" + strconv.Itoa(1+r.IntN(9)) + fmt.Sprintf("%07d", r.IntN(1e7))
-		return d[:3] + "-" + d[3:7] + "-" + d[7:]
-	case k < 13:
-		return fmt.Sprintf("0120-%03d-%03d", r.IntN(1000), r.IntN(1000))
-	}
-	area := benchAreaCodes[r.IntN(len(benchAreaCodes))]
-	exLen := 6 - len(area)
-	ex := strconv.Itoa(2 + r.IntN(8))
-	for range exLen - 1 {
-		ex += strconv.Itoa(r.IntN(10))
-	}
-	sub := fmt.Sprintf("%04d", r.IntN(1e4))
-	switch r.IntN(8) {
-	case 0:
-		return area + ex + sub
-	case 1:
-		return area + "(" + ex + ")" + sub
-	}
-	return area + "-" + ex + "-" + sub
-}
-
-// patronText builds about size bytes of a patron registry CSV in which every
-// line is a person with distinct values: names, readings and addresses
-// planted by the samples generator (samples/expected.json), phone numbers,
-// birth dates, postal codes and e-mail addresses from a deterministic PRNG.
+// patronText is about size bytes of samples.BenchPatronCSV: a patron
+// registry in which every line is a person with distinct values.
 func patronText(tb testing.TB, size int) []byte {
-	m, err := samples.LoadManifest(samples.ManifestPath())
-	if err != nil {
-		tb.Fatal(err)
-	}
-	var names, kana, addr []string
-	for _, f := range m.Files {
-		names = append(names, f.Planted.Name...)
-		kana = append(kana, f.Planted.NameKana...)
-		addr = append(addr, f.Planted.Address...)
-	}
-	r := randv2.New(randv2.NewPCG(1, 15))
 	var b bytes.Buffer
-	b.WriteString("利用者番号,氏名,フリガナ,生年月日,郵便番号,住所,電話番号,携帯電話,メール\n")
-	for row := 1; b.Len() < size; row++ {
-		mobile, mail := "", ""
-		if r.IntN(2) == 0 {
-			mobile = benchPhone(r)
-		}
-		if r.IntN(4) == 0 {
-			mail = fmt.Sprintf("user%d.%d@example.jp", row, r.IntN(1000))
-		}
-		fmt.Fprintf(&b, "%08d,%s,%s,%d-%02d-%02d,%03d-%04d,%s,%s,%s,%s\n", row,
-			names[r.IntN(len(names))], kana[r.IntN(len(kana))],
-			1935+r.IntN(60), 1+r.IntN(12), 1+r.IntN(28), r.IntN(1000), r.IntN(1e4),
-			addr[r.IntN(len(addr))], benchPhone(r), mobile, mail)
+	if err := samples.BenchPatronCSV(&b, int64(size)); err != nil {
+		tb.Fatal(err)
 	}
 	return b.Bytes()
 }
