@@ -141,7 +141,19 @@ func (f *fakeServer) verbs() []string {
 func (f *fakeServer) serve(c net.Conn) {
 	defer c.Close()
 	_ = c.SetDeadline(time.Now().Add(30 * time.Second))
-	f.mu.Lock()
+	// A session that is still winding down on this side (its goroutine
+	// not yet past the read that sees the client's close) is not a
+	// connection the client holds: give it a moment to finish before
+	// counting, so "at once" measures the client and not this
+	// goroutine's scheduling on a busy machine. A client that really
+	// holds two connections keeps the first open through the wait.
+	for wait := time.Now().Add(time.Second); ; time.Sleep(5 * time.Millisecond) {
+		f.mu.Lock()
+		if f.active == 0 || time.Now().After(wait) {
+			break
+		}
+		f.mu.Unlock()
+	}
 	f.conns++
 	id := f.conns
 	f.active++

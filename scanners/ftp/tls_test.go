@@ -4,6 +4,7 @@ import (
 	"context"
 	"crypto/tls"
 	"fmt"
+	"io"
 	"os"
 	"os/user"
 	"path/filepath"
@@ -198,6 +199,10 @@ func tlsFake(t *testing.T) *fakeServer {
 		if err := tc.Handshake(); err == nil {
 			t.Errorf("the client accepted a self-signed certificate")
 		}
+		// wait for the client to drop the broken connection: if it
+		// kept it while reconnecting, both would count as open at once
+		_ = s.c.SetReadDeadline(time.Now().Add(3 * time.Second))
+		_, _ = io.Copy(io.Discard, s.c)
 		_ = s.c.Close()
 		return true
 	}
