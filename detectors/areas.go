@@ -2,6 +2,7 @@ package detectors
 
 import (
 	"hash/maphash"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -311,32 +312,54 @@ func AddressArea(v string) (string, bool) {
 	return "", false
 }
 
-// phoneAreaCache caches PhoneArea by the number's first 7 digits (the
-// geocoding depends on the area code and the local exchange only).
-var phoneAreaCache sync.Map
-
 // PhoneArea names the area of a fixed-line number ("0564-23-3100" →
 // 愛知県岡崎市), from libphonenumber's geocoding: its Japanese place name
 // as a municipality of the prefecture its English name gives, else the
 // prefecture alone. Mobile, IP, free-dial and unknown numbers name none.
+// The answers are precomputed by prefix (phonearea_table.go, generated
+// from PhoneAreaByLibrary), so nothing is loaded or allocated here.
 func PhoneArea(v string) (string, bool) {
-	var d []byte
-	for _, r := range unorm.NFKC.String(v) {
-		if r >= '0' && r <= '9' {
-			d = append(d, byte(r))
+	for i := 0; i < len(v); i++ {
+		if v[i] >= utf8.RuneSelf { // full-width digits and the like
+			v = unorm.NFKC.String(v)
+			break
 		}
 	}
-	if len(d) != 10 || d[0] != '0' || !fixedLine(string(d)) {
+	var buf [10]byte
+	n := 0
+	for i := 0; i < len(v); i++ {
+		if c := v[i]; c >= '0' && c <= '9' {
+			if n == len(buf) {
+				return "", false
+			}
+			buf[n] = c
+			n++
+		}
+	}
+	d := buf[:n]
+	if n != 10 || d[0] != '0' || !fixedLine(string(d)) {
 		return "", false
 	}
-	key := string(d[:7])
-	if a, ok := phoneAreaCache.Load(key); ok {
-		s := a.(string)
-		return s, s != ""
+	p := uint32(0)
+	for _, c := range d[1:7] {
+		p = p*10 + uint32(c-'0')
 	}
-	area := phoneArea(string(d))
-	phoneAreaCache.Store(key, area)
+	i, found := slices.BinarySearch(phoneAreaStarts[:], p)
+	if !found {
+		i--
+	}
+	area := phoneAreaNames[phoneAreaRuns[i]]
 	return area, area != ""
+}
+
+// PhoneAreaByLibrary is PhoneArea asked of libphonenumber's geocoding
+// for a ten-digit domestic number's digits, without the table: the
+// generator of the table and its test call it.
+func PhoneAreaByLibrary(digits string) string {
+	if len(digits) != 10 || digits[0] != '0' || !fixedLine(digits) {
+		return ""
+	}
+	return phoneArea(digits)
 }
 
 func phoneArea(digits string) string {

@@ -2,8 +2,11 @@ package detectors
 
 import (
 	"fmt"
+	"math/rand/v2"
 	"strings"
 	"testing"
+
+	unorm "golang.org/x/text/unicode/norm"
 )
 
 func TestAddressArea(t *testing.T) {
@@ -162,4 +165,40 @@ func TestAreaLookupsOnOddInput(t *testing.T) {
 		PostalArea(in)
 		PhoneArea(in)
 	}
+}
+
+// The generated area table answers as libphonenumber's geocoding does,
+// for random fixed-line numbers all over the numbering plan (the
+// generator checked three subscriber numbers per prefix; these are
+// others) and in the forms a list writes them.
+func TestPhoneAreaTableMatchesLibrary(t *testing.T) {
+	rng := rand.New(rand.NewPCG(15, 16))
+	fixed, named := 0, 0
+	for i := 0; i < 60000; i++ {
+		d := fmt.Sprintf("0%09d", rng.IntN(1000000000))
+		want := PhoneAreaByLibrary(d)
+		if want != "" {
+			named++
+		}
+		if fixedLine(d) {
+			fixed++
+		}
+		for _, form := range []string{d, d[:4] + "-" + d[4:6] + "-" + d[6:], "（" + d[:3] + "）" + d[3:6] + "－" + d[6:],
+			unorm.NFKC.String(d) /* unchanged */, toFullWidth(d)} {
+			if got, ok := PhoneArea(form); got != want || ok != (want != "") {
+				t.Fatalf("PhoneArea(%s…) = %q, the library %q", form[:min(4, len(form))], got, want)
+			}
+		}
+	}
+	if fixed < 10000 || named < 10000 {
+		t.Fatalf("only %d fixed-line numbers, %d with an area: the sample misses the plan", fixed, named)
+	}
+}
+
+func toFullWidth(s string) string {
+	var b strings.Builder
+	for _, r := range s {
+		b.WriteRune(r - '0' + '０')
+	}
+	return b.String()
 }

@@ -365,6 +365,7 @@ func phoneDummy(d []byte, g0 int) bool {
 type phoneShape = phoneplan.Shape
 
 //go:generate go run ./internal/phoneplan/phonegen -o phone_table.go
+//go:generate go run ./internal/phoneplan/areagen -o phonearea_table.go
 
 // shape answers from the numbering-plan table (phone_table.go, generated
 // from libphonenumber's metadata and checked against it by
