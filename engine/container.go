@@ -339,7 +339,7 @@ func resolveDup(res fileResult, opt *Options) (out fileResult) {
 		if head.file == nil {
 			return out // a clean file: nothing to report, as for the first
 		}
-		f := *head.file
+		f := opt.Spool.FileDetail(*head.file) // whole, when spooled
 		f.Path = res.path
 		if len(head.errors) > 0 {
 			note += " (not read completely there)"
@@ -386,6 +386,8 @@ func resolveDup(res fileResult, opt *Options) (out fileResult) {
 		note += fmt.Sprintf(" (%d items there not read completely)", errs)
 	}
 	if worst != nil {
+		w := opt.Spool.FileDetail(*worst) // whole, when spooled: its reason
+		worst = &w
 		agg.Severity, agg.Classification, agg.Dummy = worst.Severity, worst.Classification, worst.Dummy
 		note += fmt.Sprintf(": %d files with findings inside, the worst %s", files, worst.Path)
 		if worst.Reason != "" {

@@ -271,12 +271,17 @@ var folded = []fileResult{}
 // could not be written (a full disk).
 const SpoolPath = "(findings spool)"
 
-// spoolResults moves the findings of rs to the spool (with Options.Spool).
+// spoolResults moves the findings and files[] entries of rs to the
+// spool (with Options.Spool): a result then keeps its file's slim entry.
 func (o *Options) spoolResults(rs []fileResult) {
 	if o.Spool == nil {
 		return
 	}
 	for i := range rs {
+		if rs[i].file != nil {
+			slim := o.Spool.PutFile(*rs[i].file)
+			rs[i].file = &slim
+		}
 		if len(rs[i].findings) > 0 {
 			rs[i].spooled = append(rs[i].spooled, o.Spool.Write(rs[i].findings)...)
 			rs[i].findings = nil

@@ -27,12 +27,14 @@ func TestSpooledScanSameReport(t *testing.T) {
 	repeatsZip(t, filepath.Join(extra, "repeats.zip"))
 	targets := []string{samples.DeliverableDir(), extra}
 	for _, c := range []struct {
-		name string
-		opt  Options
+		name     string
+		opt      Options
+		customer []string // --customer: other_customer marks, spooled entries rewritten
 	}{
-		{"default", Options{}},
-		{"one-worker-few-findings", Options{Workers: 1, MaxFindingsPerFile: 3}},
-		{"revealed", Options{Reveal: true, Workers: 3}},
+		{"default", Options{}, nil},
+		{"one-worker-few-findings", Options{Workers: 1, MaxFindingsPerFile: 3}, nil},
+		{"revealed", Options{Reveal: true, Workers: 3}, nil},
+		{"other-customer", Options{}, []string{"北海道"}},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			mem := c.opt
@@ -83,6 +85,41 @@ func TestSpooledScanSameReport(t *testing.T) {
 			}
 			rm.MarkBaselined(set)
 			rs.MarkBaselined(set)
+			if c.customer != nil {
+				cust, err := report.ParseCustomer(c.customer)
+				if err != nil {
+					t.Fatal(err)
+				}
+				rm.ApplyCustomer(cust)
+				rs.ApplyCustomer(cust)
+				marked := 0
+				for _, f := range rs.Files {
+					if f.OtherCustomer {
+						marked++
+					}
+				}
+				if marked < 3 {
+					t.Fatalf("%d lists marked other_customer: the rewrite of spooled entries is untested", marked)
+				}
+			}
+			rm.Localize(report.Japanese)
+			rs.Localize(report.Japanese)
+			// the spooled report holds slim files[] entries: their reasons,
+			// areas and columns are in the spool, read back by the writers
+			heavy := 0
+			for _, f := range rm.Files {
+				if len(f.Reasons) > 0 || len(f.Areas) > 0 || len(f.Columns) > 0 {
+					heavy++
+				}
+			}
+			for _, f := range rs.Files {
+				if len(f.Reasons) > 0 || len(f.Areas) > 0 || len(f.Columns) > 0 || f.Reason != "" {
+					t.Fatalf("a spooled report holds %s's details in memory", filepath.Base(f.Path))
+				}
+			}
+			if heavy < 10 {
+				t.Fatalf("only %d files with reasons, areas or columns in memory: the spooled details are untested", heavy)
+			}
 			for _, w := range []struct {
 				name  string
 				write func(*bytes.Buffer, *report.Report) error

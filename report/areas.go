@@ -163,8 +163,12 @@ func (r *Report) ApplyCustomer(c *Customer) {
 	}
 	r.Customer = c.Labels()
 	for i := range r.Files {
-		f := &r.Files[i]
-		if f.Persons == 0 || len(f.Areas) == 0 {
+		if r.Files[i].Persons == 0 {
+			continue
+		}
+		d := r.fileDetail(r.Files[i])
+		f := &d
+		if len(f.Areas) == 0 {
 			continue
 		}
 		in, out := 0, 0
@@ -191,7 +195,7 @@ func (r *Report) ApplyCustomer(c *Customer) {
 		cust := strings.Join(c.labels, "・")
 		f.Why = append(f.Why, detectors.Reason{Code: detectors.ReasonOtherCustomer,
 			Args: []string{strconv.Itoa(top.Persons), top.Area, cust, strconv.Itoa(out), strconv.Itoa(in + out)}})
-		r.Findings = append(r.Findings, Finding{
+		fd := Finding{
 			Fingerprint: foreignFingerprint(f.Path, top.Area),
 			Path:        f.Path,
 			Detector:    ForeignDetector,
@@ -200,7 +204,14 @@ func (r *Report) ApplyCustomer(c *Customer) {
 			Confidence:  float64(out) / float64(in+out),
 			Evidence:    fmt.Sprintf("%d people of %s (%d of %d with a known area live outside %s)", top.Persons, top.Area, out, in+out, cust),
 			Context:     "customer " + cust,
-		})
+		}
+		if r.Spool != nil {
+			// with the file's other findings, in report order
+			r.Spool.List(r.Spool.Write([]Finding{fd}))
+		} else {
+			r.Findings = append(r.Findings, fd)
+		}
+		r.putFile(i, d)
 	}
 	r.Finalize()
 }
@@ -372,11 +383,14 @@ func buildAreaChart(title string, areas []Area, t *texts, c *Customer) *htmlArea
 
 // totalAreas adds up the files' areas (a person in two files counts in
 // both, as summary.persons does), most people first.
-func totalAreas(files []File) []Area {
+func totalAreas(r *Report) []Area {
 	sum := map[string]*Area{}
 	var order []string
-	for _, f := range files {
-		for _, a := range f.Areas {
+	for _, f := range r.Files {
+		if f.Persons == 0 {
+			continue // no one's area
+		}
+		for _, a := range r.fileDetail(f).Areas {
 			s := sum[a.Area]
 			if s == nil {
 				s = &Area{Area: a.Area, Basis: a.Basis}
@@ -416,7 +430,7 @@ func withAreas(h htmlFile, f File, t *texts, c *Customer, customer []string) htm
 // customer line.
 func reportAreas(r *Report, t *texts, c *Customer) (*htmlAreas, string, string) {
 	w := areaWordsOf(t)
-	a := buildAreaChart(w.chartAll, totalAreas(r.Files), t, c)
+	a := buildAreaChart(w.chartAll, totalAreas(r), t, c)
 	if a == nil {
 		return nil, "", ""
 	}

@@ -293,7 +293,7 @@ func fileBlocks(r *Report, limit int) ([]fileBlock, map[string][]string) {
 	blocks := make([]fileBlock, 0, len(r.Files))
 	seen := make(map[string]bool, len(r.Files))
 	for _, f := range r.Files {
-		fb := fileBlock{File: f}
+		fb := fileBlock{File: r.fileDetail(f)}
 		if g := byPath[f.Path]; g != nil {
 			fb.findings, fb.listed = g.shown, g.count
 		}

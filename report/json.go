@@ -63,6 +63,14 @@ func writeReportJSON(w io.Writer, r *Report, pretty bool) error {
 					return s.err
 				})
 			})
+		case sf.Name == "Files":
+			s.array(1, func(elem func(v any)) error {
+				for j := 0; j < len(c.Files) && s.err == nil; j++ {
+					d := c.fileDetail(c.Files[j])
+					elem(&d)
+				}
+				return nil
+			})
 		case fv.Kind() == reflect.Slice && !fv.IsNil():
 			// files, errors …: one element at a time too
 			s.array(1, func(elem func(v any)) error {

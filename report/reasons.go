@@ -11,9 +11,10 @@ import (
 // from the verdict's structured reasons. The engine leaves Why set; a
 // report read back from JSON has only the strings, which are kept.
 func (r *Report) Localize(l Lang) {
+	r.lang = &l // the spooled files' reasons, as they are read back
 	for i := range r.Files {
 		f := &r.Files[i]
-		if len(f.Why) == 0 {
+		if len(f.Why) == 0 || f.loc != nil {
 			continue
 		}
 		f.Reasons = RenderReasons(l, f.Why)

@@ -53,6 +53,8 @@ type Report struct {
 	// Verdict read them from the spool (see EachFinding). Whoever made the
 	// spool closes it.
 	Spool *Spool `json:"-"`
+
+	lang *Lang // Localize's language, for the spooled files' reasons read back
 }
 
 // Shard is one part of a sharded sweep: part Index of Count (1-based).
@@ -155,6 +157,8 @@ type File struct {
 	// areas.
 	Areas         []Area `json:"areas,omitempty"`
 	OtherCustomer bool   `json:"other_customer,omitempty"`
+
+	loc *fileLoc // a slim entry of a spooled report: the rest is there (filespool.go)
 }
 
 // Finding is one masked piece of personal data.

@@ -136,18 +136,33 @@ func writeSARIFLog(w io.Writer, r *Report, pretty bool) error {
 		ruleIndex[id] = i
 	}
 
-	files := make(map[string]File, len(r.Files))
-	for _, f := range r.Files {
+	files := make(map[string]int, len(r.Files)) // a path's first entry
+	for i, f := range r.Files {
 		if _, ok := files[f.Path]; !ok {
-			files[f.Path] = f
+			files[f.Path] = i
 		}
+	}
+	// findings come grouped by file: a spooled file's entry is read back
+	// once for its group
+	var cur File
+	curOK := false
+	fileOf := func(p string) File {
+		if curOK && cur.Path == p {
+			return cur
+		}
+		i, ok := files[p]
+		if !ok {
+			return File{}
+		}
+		cur, curOK = r.fileDetail(r.Files[i]), true
+		return cur
 	}
 	result := func(f *Finding) sarifResult {
 		res := sarifResult{
 			RuleID:    f.Detector,
 			RuleIndex: ruleIndex[f.Detector],
 			Level:     sarifLevel(f.Severity),
-			Message:   sarifText{Text: sarifMessage(*f, files[f.Path])},
+			Message:   sarifText{Text: sarifMessage(*f, fileOf(f.Path))},
 			Locations: []sarifLocation{sarifLoc(f.Path, f.Line, f.Offset)},
 			Properties: map[string]any{
 				"severity":   f.Severity.String(),
